@@ -1,0 +1,65 @@
+# Taizhang — the two commands a newcomer needs: `make run` and `make test`. `make help` lists the rest.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PYTEST_ARGS ?=
+HOST ?= 127.0.0.1:8000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help run serve install test test-deps test-postgres browser-deps lint schema messages bench clean demo
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	@touch $@
+
+install: $(VENV)/.installed ## create the virtual environment and install Taizhang
+
+messages: install ## compile translations (needs GNU gettext's msgfmt; compiled .mo files are committed too)
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages -v0 --ignore=.venv; else echo "msgfmt not found: using the committed .mo files"; fi
+
+run: install ## migrate, load the demo if the database is empty, serve on http://127.0.0.1:8000
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_demo --if-empty
+	@echo "Serving Taizhang on http://$(HOST)/  (Ctrl-C to stop)"
+	$(PY) manage.py runserver $(HOST) --noreload
+
+$(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
+	$(PIP) install -q -e '.[test]'
+	@touch $@
+
+browser-deps: ## Debian's headless Chromium and CJK fonts for the browser tests (apt-get as root)
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing chromium and fonts-noto-cjk from Debian's packages…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's chromium and fonts-noto-cjk: run 'sudo apt-get install chromium fonts-noto-cjk'"; exit 1; \
+	  fi; \
+	fi
+
+test-deps: $(VENV)/.test-installed browser-deps ## install what the tests need
+
+test: test-deps ## run the whole suite (SQLite; set DATABASE_URL for PostgreSQL)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: test-deps ## run the whole suite against PostgreSQL on 127.0.0.1:5432
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/taizhang} $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.test-installed ## ruff
+	$(VENV)/bin/ruff check .
+
+schema: install ## regenerate the committed OpenAPI document (docs/openapi.yaml)
+	$(PY) manage.py spectacular --file docs/openapi.yaml --validate
+
+bench: test-deps ## benchmarks: real code vs hand-written SQL, printed as ratios
+	$(PY) -m bench
+
+clean: ## remove the virtual environment and the local databases
+	rm -rf $(VENV) db.sqlite3* test.sqlite3* test-artifacts staticfiles

@@ -1,0 +1,19 @@
+"""/api/: one router for every app's endpoints, the OpenAPI document and its docs page (assets vendored)."""
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from org import api as org_api
+
+from . import views
+
+router = DefaultRouter()
+org_api.register(router)
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("token/", views.ObtainToken.as_view(), name="token"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "audit"
+    verbose_name = _("审计日志")
+
+    def ready(self):
+        from . import signals  # noqa: F401  login / logout / failed login

@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.utils import translation
+
+from .requestcontext import RequestContext, reset_context, set_context
+
+
+def client_ip(request):
+    # Behind a reverse proxy set REMOTE_ADDR correctly there; X-Forwarded-For is spoofable, so ignore it.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class ChineseFirstLocaleMiddleware:
+    """zh-hans unless the user picked another language with the switcher (the language cookie);
+    the browser's Accept-Language is ignored on purpose: the product is Chinese first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        source = "api" if request.path.startswith("/api/") else "page"
+        token = set_context(RequestContext(request=request, ip=client_ip(request), source=source))
+        try:
+            return self.get_response(request)
+        finally:
+            reset_context(token)

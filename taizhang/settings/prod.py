@@ -1,0 +1,24 @@
+"""Production: PostgreSQL through DATABASE_URL, HTTPS only, whitenoise for static files.
+
+`SECRET_KEY`, `ALLOWED_HOSTS` and `DATABASE_URL` must come from the environment.
+"""
+from .base import *  # noqa: F401,F403
+from .base import env, env_bool
+
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY")
+if not SECRET_KEY:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", 31536000))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -1,0 +1,13 @@
+"""Test settings: fast hashing, in-memory e-mail, the same middleware and database options as production."""
+from .base import *  # noqa: F401,F403
+from .base import BASE_DIR, database_from_env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DATABASES = database_from_env(BASE_DIR / "test.sqlite3")
+MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,12 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+urlpatterns = [
+    path("", include("org.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("audit/", include("audit.urls")),
+    path("api/", include("api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("", include("core.urls")),
+]
