@@ -3,12 +3,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from items import api as items_api
 from org import api as org_api
+from tasks import api as tasks_api
 
 from . import views
 
 router = DefaultRouter()
 org_api.register(router)
+items_api.register(router)
+tasks_api.register(router)
 
 app_name = "api"
 urlpatterns = [

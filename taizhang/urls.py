@@ -5,6 +5,8 @@ urlpatterns = [
     path("", include("org.urls")),
     path("accounts/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
+    path("items/", include("items.urls")),
+    path("tasks/", include("tasks.urls")),
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

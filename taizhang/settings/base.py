@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "org",
     "accounts",
     "audit",
+    "items",
+    "tasks",
     "api",
     "demo",
 ]

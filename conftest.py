@@ -1,0 +1,111 @@
+"""Personas built once per test session (Healthchecks' alice/bob/charlie, here the demo's people).
+
+The demo organisation (青山湖区, the 2023 "1+5+2" mechanism, one login per role) is loaded once into the
+test database; each test runs in a transaction rolled back afterwards, so tests never see each other.
+"""
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from core.requestcontext import use_context
+    from demo import org_demo
+
+    with django_db_blocker.unblock(), use_context(source="command"):
+        from org.models import Area
+
+        if not Area.objects.exists():
+            org_demo.load({})
+
+
+@pytest.fixture
+def demo(db):
+    """Names → rows of the demo organisation: demo.units["罗家镇"], demo.bodies["tf_projects"] …"""
+    from types import SimpleNamespace
+
+    from accounts.models import Role, User
+    from org.models import Area, Body, Mechanism, Person, Unit
+
+    return SimpleNamespace(
+        areas={a.name: a for a in Area.objects.all()},
+        units={(u.short_name or u.name): u for u in Unit.objects.all()},
+        people={p.name: p for p in Person.objects.all()},
+        mechanism=Mechanism.objects.get(year=2023),
+        bodies={b.short_name: b for b in Body.objects.filter(mechanism__year=2023)},
+        roles={r.code: r for r in Role.objects.all()},
+        users={u.username: u for u in User.objects.all()},
+    )
+
+
+def _user(username):
+    from accounts.models import User
+
+    return User.objects.get(username=username)
+
+
+@pytest.fixture
+def leader(db):
+    """District leader (区长, 总指挥): data scope all."""
+    return _user("leader")
+
+
+@pytest.fixture
+def town_a(db):
+    """Town A staff (罗家镇): own unit and the villages below it."""
+    return _user("town")
+
+
+@pytest.fixture
+def town_b(db):
+    """Town B staff (塘山镇): must never see town A's rows."""
+    return _user("town2")
+
+
+@pytest.fixture
+def village(db):
+    return _user("village")
+
+
+@pytest.fixture
+def dept(db):
+    """Department staff (住建局): own unit."""
+    return _user("dept")
+
+
+@pytest.fixture
+def taskforce(db):
+    """Task-force member (商务局; seats in 扫楼扫街 and 抓大引大 专班)."""
+    return _user("taskforce")
+
+
+@pytest.fixture
+def supervisor(db):
+    return _user("supervisor")
+
+
+@pytest.fixture
+def auditor(db):
+    return _user("auditor")
+
+
+@pytest.fixture
+def admin_user(db):
+    return _user("admin")
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) → a test client logged in as that user (force_login: no lockout noise)."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make

@@ -1,0 +1,32 @@
+"""The registry of ledger kinds: each kind app registers its model, number prefix, extra transitions and
+light rule in its AppConfig.ready(). items never imports a kind app; kind apps import items."""
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+@dataclass
+class KindSpec:
+    code: str  # ItemKind value
+    model: type  # the Item subclass (or Item)
+    prefix: str  # number prefix: RW → RW-2024-0012
+    label: str
+    transitions: list = field(default_factory=list)  # extra items.workflow.Transition rows
+    light_rule: Callable | None = None  # callable(item, today) → (light, reason); default items.lights rule
+    url_name: str | None = None  # detail page of the kind, if it has its own
+
+
+KINDS: dict[str, KindSpec] = {}
+
+
+def register_kind(spec: KindSpec):
+    KINDS[spec.code] = spec
+    return spec
+
+
+def kind_spec(code):
+    return KINDS.get(code)
+
+
+def kind_model(code):
+    spec = KINDS.get(code)
+    return spec.model if spec else None
