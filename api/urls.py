@@ -3,8 +3,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from appeals import api as appeals_api
+from enterprises import api as enterprises_api
+from funds import api as funds_api
 from items import api as items_api
 from org import api as org_api
+from projects import api as projects_api
+from supervision import api as supervision_api
 from tasks import api as tasks_api
 
 from . import views
@@ -13,6 +18,11 @@ router = DefaultRouter()
 org_api.register(router)
 items_api.register(router)
 tasks_api.register(router)
+projects_api.register(router)
+funds_api.register(router)
+supervision_api.register(router)
+enterprises_api.register(router)
+appeals_api.register(router)
 
 app_name = "api"
 urlpatterns = [

@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "audit",
     "items",
     "tasks",
+    "projects",
+    "funds",
+    "supervision",
+    "enterprises",
+    "appeals",
     "api",
     "demo",
 ]
