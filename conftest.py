@@ -10,16 +10,58 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def load_org_demo_if_empty():
+    """Load the org demo unless it is there. Callers must have database access."""
     from core.requestcontext import use_context
     from demo import org_demo
+    from org.models import Area
 
-    with django_db_blocker.unblock(), use_context(source="command"):
-        from org.models import Area
-
+    with use_context(source="command"):
         if not Area.objects.exists():
             org_demo.load({})
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_org_demo_if_empty()
+
+
+# ---------------------------------------------------------------- transactional tests run last
+# A transactional test (browser tests with live_server, transactional_db) FLUSHES the database when it
+# ends, and with it the demo loaded once per session. So: they run after every other test, and a test
+# that runs after a flush anyway (e.g. `pytest -k` picking a mix) gets the demo loaded again first.
+
+_FLUSHED = {"pending": False}
+
+
+def _is_transactional(item):
+    names = set(getattr(item, "fixturenames", ()))
+    if names & {"transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Browser (and other transactional) tests last; the order among the others is kept."""
+    late = [item for item in items if item.get_closest_marker("browser") or _is_transactional(item)]
+    if late:
+        early = [item for item in items if not (item.get_closest_marker("browser") or _is_transactional(item))]
+        items[:] = early + late
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before the test's fixtures: reload the demo if a transactional test flushed it."""
+    if _FLUSHED["pending"]:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            load_org_demo_if_empty()
+        _FLUSHED["pending"] = False
+    if _is_transactional(item):
+        _FLUSHED["pending"] = True  # its teardown flushes the database
 
 
 @pytest.fixture

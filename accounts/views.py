@@ -43,6 +43,7 @@ class Logout(View):
 
 class UserList(ObjectListView):
     queryset = User.objects.select_related("unit", "person").prefetch_related("roles")
+    permission_required = "accounts.view_user"  # user administration, like the sidebar link
     title = _("用户")
     columns = [
         Column("username", _("用户名")),

@@ -1,6 +1,7 @@
 """/api/: one router for every app's endpoints, the OpenAPI document and its docs page (assets vendored)."""
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from appeals import api as appeals_api
@@ -26,8 +27,10 @@ appeals_api.register(router)
 
 app_name = "api"
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # The document describes the government's internal API: signed-in users only, like every endpoint.
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[IsAuthenticated]),
+         name="docs"),
     path("token/", views.ObtainToken.as_view(), name="token"),
     path("", include(router.urls)),
 ]

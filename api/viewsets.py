@@ -1,6 +1,7 @@
 """Base viewset: scoped queryset (404 outside the scope), writes through a domain service, re-check after
 the write, the version for compare-and-swap from `If-Match` or the body's `version`."""
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework import viewsets
 
 from accounts.scope import visible_to
@@ -9,13 +10,24 @@ from core.services import delete_object
 
 
 def expected_version(request):
-    value = request.headers.get("If-Match", "").strip('"W/ ')
-    if not value and isinstance(request.data, dict):
+    """The version the caller last saw: `If-Match: "3"` (or W/"3"), else the body's `version`; None when
+    neither is given. A value that is not a version is refused (400) rather than ignored, because ignoring
+    it would turn a guarded write into a silent overwrite."""
+    value = request.headers.get("If-Match", "").strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    value = value.strip('"')
+    if not value and hasattr(request.data, "get"):
         value = request.data.get("version")
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
+    if value in (None, ""):
         return None
+    try:
+        version = int(value)
+    except (TypeError, ValueError):
+        version = -1
+    if version < 1:
+        raise DomainError(_("If-Match 或 version 须为记录的版本号（正整数）。"), code="bad_version")
+    return version
 
 
 class ScopedModelViewSet(viewsets.ModelViewSet):
@@ -29,7 +41,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     def _recheck(self, obj):
         if not visible_to(self.request.user, type(obj)._default_manager.filter(pk=obj.pk)).exists():
-            raise DomainError("保存后的记录超出了您的数据范围，操作已撤销。Outside your data scope; undone.")
+            raise DomainError(_("保存后的记录超出了您的数据范围，操作已撤销。"))
 
     def write(self, serializer, instance=None):
         data = dict(serializer.validated_data)

@@ -15,9 +15,21 @@ HASHED_FIELDS = (
 )
 
 
+def _canonical(value):
+    """JSON as any database returns it: PostgreSQL's jsonb gives an integral float back as an integer
+    (1e20 → 100000000000000000000, 2.0 → 2.0 but 1e20 is not 1e+20), so integral floats hash as integers."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    return value
+
+
 def row_digest(prev_hash, values):
     """sha256 over the previous hash and the row's fields in a canonical JSON form."""
-    payload = {name: values[name] for name in HASHED_FIELDS}
+    payload = {name: _canonical(values[name]) for name in HASHED_FIELDS}
     payload["time"] = values["time"].isoformat() if hasattr(values["time"], "isoformat") else values["time"]
     text = prev_hash + json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

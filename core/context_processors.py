@@ -32,4 +32,8 @@ def shell(request):
                           "badge": badge})
         if links:
             sections.append({"label": section["label"], "links": links})
+    # Only the most specific link is active: "/items/board/" must not also light up "/items/".
+    active = [link for s in sections for link in s["links"] if link["active"]]
+    for link in active:
+        link["active"] = link is max(active, key=lambda x: len(x["url"]))
     return {"nav_sections": sections, "site_name": _("台账")}

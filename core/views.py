@@ -191,6 +191,9 @@ class ObjectDeleteView(ScopedViewMixin, View):
             self.delete(obj)
         except ValidationError as exc:
             return render(request, self.template_name, {"object": obj, "errors": exc.messages}, status=400)
+        except DomainError as exc:  # Conflict 409, PermissionDenied 403 …: an answer, never a 500
+            return render(request, self.template_name, {"object": obj, "errors": [exc.message]},
+                          status=exc.status_code)
         messages.success(request, _("已删除。"))
         return redirect(self.success_url)
 

@@ -117,7 +117,8 @@ ROLES = [
     ("supervisor", "督查人员", DataScope.ALL, []),
     ("auditor", "审计员", DataScope.ALL, ["audit.view_audit_log"]),
     ("admin", "系统管理员", DataScope.ALL,
-     [f"org.{p}" for p in ORG_PERMS] + ["accounts.view_user", "accounts.add_user", "accounts.change_user"]),
+     [f"org.{p}" for p in ORG_PERMS] + ["accounts.view_user", "accounts.add_user", "accounts.change_user",
+                                        "items.change_workcalendarday"]),
 ]
 
 # Demo logins: (username, person key, unit, role code, description)

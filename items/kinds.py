@@ -1,7 +1,7 @@
 """The registry of ledger kinds: each kind app registers its model, number prefix, extra transitions and
 light rule in its AppConfig.ready(). items never imports a kind app; kind apps import items."""
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 
 @dataclass

@@ -102,8 +102,9 @@ class Item(VersionedModel):
         indexes = [
             # to-do list and "overdue by unit": open items of a unit by due date
             models.Index(fields=["lead_unit", "state", "due_date"], name="item_unit_state_due"),
-            # light counts per body
-            models.Index(fields=["owning_body", "light"], name="item_body_light"),
+            # light counts per body (selectors.light_counts_by_body: covering and in GROUP BY order) and a
+            # dispatcher's "to review" (selectors.todo_for: owning_body IN … AND state = 'submitted')
+            models.Index(fields=["owning_body", "light", "state"], name="item_body_light_state"),
             # list filters by state/light, newest first
             models.Index(fields=["state", "light"], name="item_state_light"),
             # the periodic light recomputation and overdue scans
@@ -320,3 +321,6 @@ class NumberSequence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="numbersequence_unique")]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last}"

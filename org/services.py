@@ -18,6 +18,17 @@ def _check_parent(node, parent):
         raise ValidationError({"parent": _("不能把节点移到它自己或它的下级之下（会形成循环）。")})
 
 
+def _check_unique_name(node, message):
+    """Names are unique among siblings. The database constraint covers (parent, name), but NULL parents
+    never collide in SQL, so top-level nodes are checked here."""
+    siblings = type(node).objects.filter(name=node.name)
+    siblings = siblings.filter(parent_id=node.parent_id) if node.parent_id else siblings.filter(parent__isnull=True)
+    if node.pk:
+        siblings = siblings.exclude(pk=node.pk)
+    if siblings.exists():
+        raise ValidationError({"name": message})
+
+
 def _set_path(node):
     parent = node.parent
     node.depth = (parent.depth + 1) if parent else 0
@@ -46,6 +57,7 @@ def _validate_area(area):
             "level": area.get_level_display(), "parent": area.parent.name if area.parent_id else _("顶层")}})
     if area.parent_id is None and Area.objects.filter(parent__isnull=True).exclude(pk=area.pk).exists():
         raise ValidationError({"parent": _("本系统只管理一个区：顶层区划只能有一个。")})
+    _check_unique_name(area, _("同一上级区划下名称不能重复。"))
 
 
 @transaction.atomic
@@ -80,6 +92,7 @@ def _validate_unit(unit):
     root = Area.objects.filter(parent__isnull=True).first()
     if unit.area_id and root and not unit.area.path.startswith(root.path):
         raise ValidationError({"area": _("单位必须位于本区范围内。")})
+    _check_unique_name(unit, _("同一上级单位下名称不能重复。"))
 
 
 @transaction.atomic
@@ -117,6 +130,14 @@ def _validate_body(body):
         raise ValidationError({"parent": _("上级机构必须属于同一年度的推进机制。")})
     if body.parent_id and body.pk and body.parent_id == body.pk:
         raise ValidationError({"parent": _("机构不能以自己为上级。")})
+    if body.parent_id and body.pk:
+        # Walk up from the new parent: meeting the body itself means a cycle (bodies keep no path).
+        seen, node = set(), body.parent
+        while node is not None and node.pk not in seen:
+            if node.pk == body.pk:
+                raise ValidationError({"parent": _("不能把机构移到它自己的下级之下（会形成循环）。")})
+            seen.add(node.pk)
+            node = node.parent
 
 
 @transaction.atomic

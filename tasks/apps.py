@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = _("重点任务")
+
+    def ready(self):
+        from core.navigation import add_section
+        from items.kinds import KindSpec, register_kind
+
+        from .lights import behind_schedule
+        from .models import KeyTask
+
+        register_kind(KindSpec(code="task", model=KeyTask, prefix="RW", label=_("重点任务"),
+                               light_rule=behind_schedule, url_name="tasks:task_detail"))
+        add_section(_("重点任务"), [
+            {"label": _("任务台账"), "url": "tasks:task_list", "icon": "list-task"},
+            {"label": _("新建任务"), "url": "tasks:task_create", "icon": "plus-square"},
+        ])

@@ -46,10 +46,8 @@ class Milestone(models.Model):
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
-    # A milestone is seen by whoever sees its task.
-    scope_units = ("task__lead_unit", "task__co_units")
-    scope_self = ("task__assignee", "task__created_by")
-    scope_bodies = ("task__owning_body",)
+    # No scope attributes of its own: a milestone is seen by whoever sees its task, so selectors and
+    # the API reach milestones through visible_to(user, KeyTask…) (tasks.selectors.milestones_visible).
 
     class Meta:
         verbose_name = _("节点")

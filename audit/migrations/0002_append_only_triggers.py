@@ -6,14 +6,14 @@ def install(apps, schema_editor):
     from audit import triggers
 
     for sql in triggers.statements(schema_editor.connection.vendor, create=True):
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)  # None: the '%' in the PL/pgSQL body is no placeholder
 
 
 def remove(apps, schema_editor):
     from audit import triggers
 
     for sql in triggers.statements(schema_editor.connection.vendor, create=False):
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)  # None: the '%' in the PL/pgSQL body is no placeholder
 
 
 class Migration(migrations.Migration):

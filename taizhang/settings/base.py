@@ -178,7 +178,7 @@ CONTENT_SECURITY_POLICY = {
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [Path(env("TAIZHANG_LOCALE_DIR", BASE_DIR / "locale"))]  # overridable: the i18n test regenerates into a copy
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -187,7 +187,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "media"))
-MEDIA_URL = None  # files are served only through permission-checked views, never as static media
+# Never routed: files are served only through permission-checked views (the URL exists because Django's
+# live test server and storage API expect one).
+MEDIA_URL = "/_private-media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -241,4 +243,44 @@ SPECTACULAR_SETTINGS.update({
     "SWAGGER_UI_DIST": "SIDECAR",  # served by the app: intranets have no internet
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+})
+
+# 序时进度 light of major projects (projects.lights): how far the completed share of the annual plan may
+# lag behind the elapsed share of the year (both as fractions of 1) before a project turns yellow / red.
+TAIZHANG_PROJECT_LIGHTS = {
+    "yellow_behind": 0.05,  # completed share ≥ 5 points behind the elapsed share → yellow
+    "red_behind": 0.20,  # ≥ 20 points behind → red
+}
+
+# 作风督查 (supervision): 督办单/通报 issuer and number prefixes, deadlines, 回头看.
+TAIZHANG_SUPERVISION_ISSUER = env("TAIZHANG_SUPERVISION_ISSUER", "青山湖区作风督查领导小组办公室")
+TAIZHANG_SUPERVISION_NOTICE_PREFIX = "青督办"  # 督办单 number: 青督办〔2023〕12号
+TAIZHANG_SUPERVISION_BULLETIN_PREFIX = "青督通"  # 通报 number: 青督通〔2023〕5号
+TAIZHANG_SUPERVISION_BODY = "作风督查组"  # short name of the body that owns findings (dispatcher role)
+TAIZHANG_SUPERVISION_RECTIFY_WORKDAYS = 10  # default rectification deadline, in working days
+TAIZHANG_SUPERVISION_NEAR_DEADLINE_WORKDAYS = 3  # 蓝色督办: due within N working days
+TAIZHANG_SUPERVISION_REVIEW_AFTER_DAYS = 30  # 回头看: a struck-off finding may be reopened N days after 销号
+
+# Appeals (诉求工单): who dispatches, the intake account of public submissions, portal and Open311 limits.
+TAIZHANG_APPEALS_DISPATCH_BODY = env("TAIZHANG_APPEALS_DISPATCH_BODY", "社会稳定专班")  # short name, current mechanism
+TAIZHANG_APPEALS_ENTERPRISE_BODY = env("TAIZHANG_APPEALS_ENTERPRISE_BODY", "扫楼扫街专班")
+TAIZHANG_APPEALS_INTAKE_USERNAME = env("TAIZHANG_APPEALS_INTAKE_USERNAME", "centre")
+TAIZHANG_APPEALS_PORTAL_RATE = (int(env("TAIZHANG_APPEALS_PORTAL_RATE", 20)), 3600)  # requests per IP per window (s)
+TAIZHANG_APPEALS_PORTAL_MIN_SECONDS = 3  # a form sent back faster than this is a robot
+TAIZHANG_APPEALS_OPEN311_MAX_PAGE_SIZE = 100
+TAIZHANG_APPEALS_OPEN311_MAX_SPAN_DAYS = 90
+TAIZHANG_APPEALS_OPEN311_JURISDICTION = env("TAIZHANG_APPEALS_OPEN311_JURISDICTION", "qingshanhu.nanchang.gov.cn")
+TAIZHANG_APPEALS_OPEN311_API_KEYS = tuple(k for k in env("TAIZHANG_APPEALS_OPEN311_API_KEYS", "").split(",") if k)
+
+# Item engine (items.workflow / items.notifications): 回退 is allowed within this many working days of 交办;
+# reminders mention items due within N working days and 旬 reports due within two days.
+ITEM_BOUNCE_WORKING_DAYS = int(env("ITEM_BOUNCE_WORKING_DAYS", 2))
+TAIZHANG_REMINDERS = {
+    "due_working_days": 3,
+}
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
+    "ItemKindEnum": "items.models.ItemKind",
+    "ItemStateEnum": "items.models.ItemState",
+    "ItemSupervisionLevelEnum": "items.models.SupervisionLevel",
+    "ItemLightEnum": "items.models.Light",
 })

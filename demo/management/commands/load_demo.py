@@ -4,11 +4,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core.requestcontext import use_context
-from demo import org_demo
+from demo import org_demo, tasks_demo
 from org.models import Area
 
 # Later ledgers append their loaders: each gets the dict the previous ones returned and adds to it.
-STEPS = [org_demo.load]
+STEPS = [org_demo.load, tasks_demo.load]
+STEPS.append(__import__("projects.demo", fromlist=["load"]).load)  # 抓大引大 projects, funds, carriers
+STEPS.append(__import__("enterprises.demo", fromlist=["load"]).load)  # 企业库, 包联, 走访 (扫楼扫街)
+STEPS.append(__import__("appeals.demo", fromlist=["load"]).load)  # 诉求工单: 130/125/5, 457 on time, 162/143
+STEPS.append(__import__("supervision.demo", fromlist=["load"]).load)  # 作风督查: 52 weekly 督查日, findings, 督办单, 通报
 
 
 class Command(BaseCommand):

@@ -1,0 +1,147 @@
+"""作风督查 in a real browser: a supervisor records an inspection with a finding, the town rectifies with a
+photo, the same town cannot strike it off, a supervisor verifies and strikes it off, and the finding is
+counted in the month's bulletin. Screenshots go to test-artifacts/."""
+import os
+from pathlib import Path
+
+import pytest
+
+from .factories import png_bytes
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PASSWORD = "Taizhang@2023"
+
+
+def _ensure_demo():
+    from core.requestcontext import use_context
+    from demo import org_demo
+    from org.models import Area
+
+    if Area.objects.count() == 0:  # transactional tests flush the session's demo
+        with use_context(source="command"):
+            org_demo.load({})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_media_url():
+    from django.test.utils import override_settings
+
+    with override_settings(MEDIA_URL="/__no_public_media__/"):
+        yield
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+                              args=["--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+def _login(browser, base, username):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_load_state()
+    return page
+
+
+def test_inspection_finding_rectify_verify_and_bulletin(live_server, transactional_db, browser, tmp_path):
+    from django.utils import timezone
+
+    from items.models import ItemState
+    from org.models import Unit
+    from supervision.models import Finding
+
+    _ensure_demo()
+    ARTIFACTS.mkdir(exist_ok=True)
+    base = live_server.url
+    luojia = Unit.objects.get(short_name="罗家镇")
+
+    # 1. the supervisor records today's inspection and a finding for 罗家镇
+    sup = _login(browser, base, "supervisor")
+    sup.goto(f"{base}/supervision/inspections/new/")
+    sup.fill("[data-testid=date]", timezone.localdate().isoformat())
+    sup.fill("[data-testid=title]", "城建项目现场督导")
+    sup.select_option("[data-testid=target_units]", str(luojia.pk))
+    sup.check("input[name=held]")
+    sup.click("[data-testid=submit]")
+    sup.wait_for_load_state()
+    assert sup.locator("[data-testid=inspection-state]").inner_text() == "已开展"
+    sup.click("[data-testid=finding-form] summary")
+    form = sup.locator("[data-testid=finding-form]")
+    form.locator("[data-testid=title]").fill("施工围挡破损，扬尘防控不到位")
+    form.locator("[data-testid=lead_unit]").select_option(str(luojia.pk))
+    form.locator("[data-testid=category]").select_option("quality_safety")
+    form.locator("[data-testid=severity]").select_option("serious")
+    form.locator("[data-testid=measures]").fill("三个工作日内修复围挡，落实洒水降尘。")
+    sup.click("[data-testid=add-finding]")
+    sup.wait_for_load_state()
+    assert "施工围挡破损" in sup.locator("[data-testid=inspection-findings]").inner_text()
+    finding = Finding.objects.get(title="施工围挡破损，扬尘防控不到位")
+    sup.screenshot(path=str(ARTIFACTS / "supervision-1-inspection.png"), full_page=True)
+
+    # 2. the town accepts and rectifies with a photo
+    town = _login(browser, base, "town")
+    town.goto(f"{base}/supervision/findings/")
+    town.click(f"text={finding.number}")
+    town.wait_for_load_state()
+    town.click("[data-testid=action-accept] summary")
+    town.click("[data-testid=do-accept]")
+    town.wait_for_load_state()
+    assert "办理中" in town.locator("[data-testid=finding-state]").inner_text()
+    photo = tmp_path / "整改后.png"
+    photo.write_bytes(png_bytes((40, 160, 70)))
+    town.click("[data-testid=action-rectify] summary")
+    box = town.locator("[data-testid=action-rectify]")
+    box.locator("textarea").fill("围挡已修复，裸土已覆盖。")
+    box.locator("input[name=rectify-after]").set_input_files(str(photo))
+    town.click("[data-testid=do-rectify]")
+    town.wait_for_load_state()
+    assert "待核验" in town.locator("[data-testid=finding-state]").inner_text()
+    assert town.locator("[data-testid=evidence-item] img").count() == 1
+
+    # 3. the same town cannot strike it off: no button, and a forged POST is refused
+    assert town.locator("[data-testid=do-verify]").count() == 0
+    finding.refresh_from_db()
+    response = town.request.post(f"{base}/supervision/findings/{finding.pk}/do/verify/", form={
+        "verify-version": str(finding.version), "verify-request_key": "forged",
+        "csrfmiddlewaretoken": town.locator("input[name=csrfmiddlewaretoken]").first.get_attribute("value")},
+        headers={"Referer": f"{base}/supervision/findings/{finding.pk}/"})
+    assert response.status == 403
+    finding.refresh_from_db()
+    assert finding.state == ItemState.RECTIFIED
+    town.screenshot(path=str(ARTIFACTS / "supervision-2-rectified.png"), full_page=True)
+
+    # 4. a supervisor verifies and strikes it off
+    sup.goto(f"{base}/supervision/findings/{finding.pk}/")
+    sup.click("[data-testid=action-verify] summary")
+    sup.click("[data-testid=do-verify]")
+    sup.wait_for_load_state()
+    assert "已销号" in sup.locator("[data-testid=finding-state]").inner_text()
+    sup.screenshot(path=str(ARTIFACTS / "supervision-3-struck-off.png"), full_page=True)
+
+    # 5. the month's bulletin counts it
+    sup.goto(f"{base}/supervision/bulletins/new/")
+    sup.select_option("[data-testid=period_kind]", "month")
+    sup.fill("[data-testid=day]", timezone.localdate().isoformat())
+    sup.click("[data-testid=submit]")
+    sup.wait_for_load_state()
+    assert sup.locator("[data-testid=fig-findings]").inner_text() == "1"
+    assert sup.locator("[data-testid=fig-struck_off]").inner_text() == "1"
+    assert sup.locator("[data-testid=fig-inspections]").inner_text() == "1"
+    sup.click("[data-testid=publish]")
+    sup.wait_for_load_state()
+    assert sup.locator("[data-testid=bulletin-state]").inner_text() == "已发布"
+    assert "罗家镇" in sup.locator("[data-testid=ranking]").inner_text()
+    sup.screenshot(path=str(ARTIFACTS / "supervision-4-bulletin.png"), full_page=True)
+    sup.click("[data-testid=fig-struck_off]")
+    sup.wait_for_load_state()
+    assert finding.number in sup.locator("[data-testid=figure-rows]").inner_text()

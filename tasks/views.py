@@ -1,0 +1,171 @@
+"""Key-task pages: the ledger (任务台账, with Excel export of exactly the filtered list), the new-task form
+with milestones and bulk 交办 to several units, and the task page (target, measures, milestones, the units
+of a bulk 交办) — the workflow buttons and the timeline stay on the generic item page (items:item_detail)."""
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from core.errors import DomainError
+from core.tables import Column
+from core.views import ObjectListView
+from items.tables import BadgeColumn
+from items.templatetags.item_tags import light_badge_html, state_badge_html
+
+from . import selectors, services
+from .filters import KeyTaskFilter
+from .forms import MilestoneFormSet, TaskForm
+from .models import KeyTask, Milestone
+
+
+def _short(obj):
+    return (obj.short_name or obj.name) if obj is not None else ""
+
+
+def _milestones(task):
+    total = getattr(task, "ms_total", None)
+    if total is None:
+        return ""
+    return f"{task.ms_done}/{total}" if total else "—"
+
+
+TASK_COLUMNS = [
+    Column("number", gettext_lazy("编号"), link=True, orderable="number"),
+    Column("title", gettext_lazy("任务名称"), link=True, orderable="title"),
+    Column("owning_body", gettext_lazy("所属专班"), accessor=lambda t: _short(t.owning_body)),
+    Column("lead_unit", gettext_lazy("责任单位"),
+           accessor=lambda t: _short(t.lead_unit) if t.lead_unit_id else _("专班统筹"), orderable="lead_unit__name"),
+    Column("due_date", gettext_lazy("办理期限"), orderable="due_date"),
+    BadgeColumn("light", gettext_lazy("红黄绿灯"), accessor=lambda t: t.get_light_display(), orderable="light",
+                render=lambda t: light_badge_html(t.light, t.light_reason)),
+    BadgeColumn("state", gettext_lazy("状态"), accessor=lambda t: t.get_state_display(), orderable="state",
+                render=lambda t: state_badge_html(t.state)),
+    Column("progress_percent", gettext_lazy("进度(%)"), orderable="progress_percent"),
+    Column("milestones", gettext_lazy("节点完成"), accessor=_milestones),
+]
+
+
+class TaskList(ObjectListView):
+    """任务台账 — every key task the user may see."""
+
+    queryset = KeyTask.objects.all()
+    template_name = "tasks/task_list.html"
+    filterset = KeyTaskFilter
+    columns = TASK_COLUMNS
+    title = gettext_lazy("重点任务台账")
+    export_name = gettext_lazy("重点任务台账")
+    paginate_by = 30
+
+    def get_queryset(self, action=None):
+        return selectors.task_list(self.request.user)
+
+    def get_extra_context(self):
+        may_create = services.dispatchable_bodies(self.request.user).exists()
+        return {"new_url": reverse("tasks:task_create") if may_create else None}
+
+
+class TaskCreate(LoginRequiredMixin, View):
+    """新建重点任务: one unit → one task; several units → 批量交办 (parent + one child per unit)."""
+
+    template_name = "tasks/task_form.html"
+
+    def _bodies(self, request):
+        from org.models import BodyKind
+
+        bodies = services.dispatchable_bodies(request.user).exclude(kind=BodyKind.COMMAND)
+        if not bodies.exists():
+            raise DjangoPermissionDenied(_("只有专班调度人员、区领导或系统管理员可以新建重点任务。"))
+        return bodies
+
+    def _render(self, request, form, formset, status=200):
+        return render(request, self.template_name, {"form": form, "formset": formset, "title": _("新建重点任务")},
+                      status=status)
+
+    def get(self, request):
+        form = TaskForm(user=request.user, bodies=self._bodies(request))
+        return self._render(request, form, MilestoneFormSet(prefix="ms"))
+
+    def post(self, request):
+        form = TaskForm(request.POST, user=request.user, bodies=self._bodies(request))
+        formset = MilestoneFormSet(request.POST, prefix="ms")
+        if not (form.is_valid() and formset.is_valid()):
+            return self._render(request, form, formset, status=400)
+        d = form.cleaned_data
+        milestones = [(f.cleaned_data["title"], f.cleaned_data["due_date"]) for f in formset.forms
+                      if f.cleaned_data.get("title")]
+        common = dict(actor=request.user, title=d["title"], owning_body=d["owning_body"], due_date=d["due_date"],
+                      target=d["target"], measures=d["measures"], milestones=milestones,
+                      responsible_leader=d["responsible_leader"], target_value=d["target_value"],
+                      target_unit=d["target_unit"], supervision_level=d["supervision_level"])
+        units = list(d["units"])
+        try:
+            if len(units) > 1:
+                task, children = services.task_assign_bulk(units=units, **common)
+                messages.success(request, _("已批量交办给%(n)s个单位。") % {"n": len(children)})
+            else:
+                task = services.task_create(lead_unit=units[0], co_units=list(d["co_units"]), **common)
+                messages.success(request, _("已交办：%(number)s") % {"number": task.number})
+        except ValidationError as exc:
+            from core.views import apply_form_errors
+
+            apply_form_errors(form, exc)
+            return self._render(request, form, formset, status=400)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return self._render(request, form, formset, status=exc.status_code)
+        return redirect(task.get_absolute_url())
+
+
+def _task_or_404(user, pk):
+    try:
+        return selectors.tasks_visible(user).select_related(
+            "owning_body", "lead_unit", "area", "responsible_leader", "parent").get(pk=pk)
+    except KeyTask.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+class TaskDetail(LoginRequiredMixin, View):
+    """The key task's own page: target, measures, milestones, the units of a bulk 交办; the workflow and
+    timeline are one click away on the item page."""
+
+    def get(self, request, pk):
+        task = _task_or_404(request.user, pk)
+        milestones = list(task.milestones.all())
+        children = list(selectors.task_children(request.user, task))
+        context = {
+            "task": task, "object": task, "title": task.title, "milestones": milestones, "children": children,
+            "may_update_milestones": services.may_update_milestones(request.user, task),
+            "item_url": reverse("items:item_detail", args=[task.pk]), "today": timezone.localdate(),
+        }
+        if children:
+            context["rollup"] = selectors.children_progress(task)
+        return render(request, "tasks/task_detail.html", context)
+
+
+class MilestoneComplete(LoginRequiredMixin, View):
+    """POST: mark a milestone done (or not done with undo=1)."""
+
+    def post(self, request, pk):
+        try:
+            milestone = selectors.milestones_visible(request.user).get(pk=pk)
+        except Milestone.DoesNotExist as exc:
+            raise Http404 from exc
+        try:
+            services.milestone_complete(actor=request.user, milestone=milestone, undo=request.POST.get("undo") == "1")
+        except DomainError as exc:
+            if exc.status_code == 403:
+                raise DjangoPermissionDenied(str(exc.message)) from exc
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("节点已更新。"))
+        return redirect(reverse("tasks:task_detail", args=[milestone.task_id]))
+
