@@ -22,9 +22,9 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed ## create the virtual environment and install Taizhang
 
 messages: install ## compile translations (needs GNU gettext's msgfmt; compiled .mo files are committed too)
-	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages -v0 --ignore=.venv; else echo "msgfmt not found: using the committed .mo files"; fi
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=static; else echo "msgfmt not found: using the committed .mo files"; fi
 
-run: install ## migrate, load the demo if the database is empty, serve on http://127.0.0.1:8000
+run: install messages ## migrate, load the demo if the database is empty, serve on http://127.0.0.1:8000
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo --if-empty
 	@echo "Serving Taizhang on http://$(HOST)/  (Ctrl-C to stop)"
@@ -34,24 +34,25 @@ $(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
 	$(PIP) install -q -e '.[test]'
 	@touch $@
 
-browser-deps: ## Debian's headless Chromium, CJK fonts, LibreOffice and poppler for the browser/document tests (apt-get as root)
+browser-deps: ## Debian's headless Chromium, CJK fonts, LibreOffice, poppler and gettext for the browser/document/i18n tests (apt-get as root)
 	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' \
-	    || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	    || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null || ! command -v pdftoppm >/dev/null \
+	    || ! command -v msgfmt >/dev/null || ! command -v xgettext >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing chromium, fonts-noto-cjk, libreoffice-writer-nogui and poppler-utils from Debian's packages…"; \
+	    echo "installing chromium, fonts-noto-cjk, libreoffice-writer-nogui, poppler-utils and gettext from Debian's packages…"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils >/dev/null; \
+	      chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils gettext >/dev/null; \
 	  else \
-	    echo "The browser and document tests need: 'sudo apt-get install chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils'"; exit 1; \
+	    echo "The browser and document tests need: 'sudo apt-get install chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils gettext'"; exit 1; \
 	  fi; \
 	fi
 
 test-deps: $(VENV)/.test-installed browser-deps ## install what the tests need
 
-test: test-deps ## run the whole suite (SQLite; set DATABASE_URL for PostgreSQL)
+test: test-deps messages ## run the whole suite (SQLite; set DATABASE_URL for PostgreSQL)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: test-deps ## run the whole suite against PostgreSQL on 127.0.0.1:5432
+test-postgres: test-deps messages ## run the whole suite against PostgreSQL on 127.0.0.1:5432
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/taizhang} $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed ## ruff

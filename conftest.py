@@ -11,14 +11,25 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 
 def load_org_demo_if_empty():
-    """Load the org demo unless it is there. Callers must have database access."""
-    from core.requestcontext import use_context
-    from demo import org_demo
-    from org.models import Area
+    from demo.org_demo import load_if_empty
 
-    with use_context(source="command"):
-        if not Area.objects.exists():
-            org_demo.load({})
+    load_if_empty()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's, installed by `make test-deps`) for every browser test."""
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).exists():
+        pytest.fail(f"{chromium} is missing: `make test-deps` installs Debian's chromium")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        yield instance
+        instance.close()
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 NAVIGATION = [
     {
+        "order": 0,
         "label": _("总览"),
         "links": [
             {"label": _("推进机制"), "url": "org:mechanism_current", "icon": "diagram-3"},
         ],
     },
     {
+        "order": 90,
         "label": _("组织"),
         "links": [
             {"label": _("行政区划"), "url": "org:area_list", "icon": "geo-alt"},
@@ -18,6 +20,7 @@ NAVIGATION = [
         ],
     },
     {
+        "order": 100,
         "label": _("系统"),
         "links": [
             {"label": _("用户与角色"), "url": "accounts:user_list", "icon": "person-badge", "perm": "accounts.view_user"},
@@ -28,9 +31,14 @@ NAVIGATION = [
 ]
 
 
-def add_section(label, links, position=None):
-    section = {"label": label, "links": links}
-    if position is None:
-        NAVIGATION.insert(1, section)
-    else:
-        NAVIGATION.insert(position, section)
+# Where each area of work sits in the sidebar: the mechanism first, then the daily desk, then the ledgers
+# in the order of the "1+5+2" work, then the organisation and the system.
+SECTION_ORDER = {"工作台": 10, "重点任务": 20, "抓大引大": 30, "企业服务": 40, "诉求工单": 50, "作风督查": 60,
+                 "资金保障": 70}
+
+
+def add_section(label, links, order=None):
+    """Add an app's sidebar section (from its AppConfig.ready); sections stay sorted by `order`."""
+    order = SECTION_ORDER.get(str(label), 80) if order is None else order
+    NAVIGATION.append({"order": order, "label": label, "links": links})
+    NAVIGATION.sort(key=lambda section: section.get("order", 80))

@@ -1,7 +1,8 @@
 """Columns of a list: one declaration renders the HTML table and the Excel export, so "export what you
 see" holds by construction. Personal-data columns are masked unless the user may see them."""
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _

@@ -208,3 +208,14 @@ def load(context, actor=None, year=2023):
         users[username] = user
     return {"district": district, "areas": areas, "units": units, "people": people, "mechanism": mechanism,
             "bodies": bodies, "roles": roles, "users": users}
+
+
+def load_if_empty():
+    """Load the org demo unless it is there (tests: the session fixture, and after a transactional test
+    flushed the database). Callers must have database access."""
+    from core.requestcontext import use_context
+    from org.models import Area
+
+    with use_context(source="command"):
+        if not Area.objects.exists():
+            load({})

@@ -3,6 +3,8 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from accounts.personal import may_see_personal_data
 from org.filters import StyledFilterSet
@@ -53,7 +55,8 @@ class VisitFilter(StyledFilterSet):
     enterprise = django_filters.NumberFilter(label=_("企业"), field_name="enterprise_id")
     date_from = django_filters.DateFilter(label=_("走访日期从"), field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("至"), field_name="date", lookup_expr="lte")
-    area = django_filters.ModelChoiceFilter(label=_("所在区划"), queryset=Area.objects.all(), method="in_area")
+    area = extend_schema_field(OpenApiTypes.INT)(  # an area id; the method filters its subtree
+        django_filters.ModelChoiceFilter(label=_("所在区划"), queryset=Area.objects.all(), method="in_area"))
 
     class Meta:
         model = Visit

@@ -29,4 +29,4 @@ class ItemsConfig(AppConfig):
             {"label": _("消息"), "url": "items:notifications", "icon": "bell", "badge": unread_badge},
             {"label": _("工作日历"), "url": "items:calendar", "icon": "calendar-week",
              "perm": "items.change_workcalendarday"},
-        ], position=0)
+        ])

@@ -3,8 +3,8 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.viewsets import ScopedModelViewSet
 from accounts.personal import may_see_personal_data
+from api.viewsets import ScopedModelViewSet
 from core.masking import mask
 
 from . import filters, services
@@ -106,8 +106,9 @@ class MechanismViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"], serializer_class=MechanismCopySerializer)
     def copy(self, request, pk=None):
         """Copy this mechanism (bodies, member units, seats) to a new year; the source stays as history."""
-        from accounts.scope import has_model_permission
         from rest_framework.exceptions import PermissionDenied
+
+        from accounts.scope import has_model_permission
 
         source = self.get_object()
         if not has_model_permission(request.user, Mechanism, "add"):

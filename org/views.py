@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.scope import get_scoped_or_404, has_model_permission, visible_to
-from core.tables import Column, choice_badge
+from core.tables import Column
 from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, apply_form_errors
 
 from . import filters, forms, selectors, services

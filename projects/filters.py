@@ -3,6 +3,8 @@ import django_filters as df
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from items.models import Light
 from org.models import Area, Body, Person, Unit
@@ -27,8 +29,9 @@ class ProjectFilter(df.FilterSet):
     owning_body = df.ModelChoiceFilter(label=_("所属机构"), queryset=Body.objects.select_related("mechanism"),
                                        null_label=NULL, widget=SELECT)
     area = df.ModelChoiceFilter(label=_("属地"), queryset=Area.objects.all(), widget=SELECT)
-    area_within = df.ModelChoiceFilter(label=_("属地（含下级）"), queryset=Area.objects.all(), method="filter_area",
-                                       widget=SELECT)
+    area_within = extend_schema_field(OpenApiTypes.INT)(  # an area id; the method filters its subtree
+        df.ModelChoiceFilter(label=_("属地（含下级）"), queryset=Area.objects.all(), method="filter_area",
+                             widget=SELECT))
     responsible_leader = df.ModelChoiceFilter(label=_("包保领导"), queryset=Person.objects.all(), widget=SELECT)
     stage = df.ChoiceFilter(label=_("当前阶段"), field_name="current_stage", choices=Stage.choices, widget=SELECT)
     stage_reached = df.ChoiceFilter(label=_("已达阶段"), choices=Stage.choices, method="filter_stage_reached",

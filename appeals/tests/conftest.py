@@ -55,12 +55,3 @@ def grant():
 
     return do
 
-
-@pytest.fixture(scope="session", autouse=True)
-def _live_server_media_url():
-    """settings.MEDIA_URL is None (files are served only through permission-checked views), but Django's live
-    server parses MEDIA_URL as a string when it starts: give it a prefix nothing links to (as items' tests do)."""
-    from django.test.utils import override_settings
-
-    with override_settings(MEDIA_URL="/__no_public_media__/"):
-        yield

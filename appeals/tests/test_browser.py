@@ -2,7 +2,6 @@
 portal → 罗家镇 signs for it and bounces it (not its duty) → the 12345 centre reassigns it to 住建局 → 住建局
 signs for it, replies and closes → the citizen follows it with the tracking number and code and rates it.
 Screenshots go to test-artifacts/."""
-import os
 import re
 from pathlib import Path
 
@@ -12,17 +11,6 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "Taizhang@2023"
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-                              args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
 
 
 def test_a_citizen_appeal_from_the_portal_to_the_rating(live_server, transactional_db, browser, settings):

@@ -5,10 +5,11 @@ taskforce 审核通过 (办结); the district leader looks on. Each user sees on
 Screenshots go to test-artifacts/.
 """
 import datetime
-import os
 from pathlib import Path
 
 import pytest
+
+from demo.org_demo import load_if_empty
 
 pytestmark = pytest.mark.browser
 
@@ -16,42 +17,10 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "Taizhang@2023"
 
 
-def _ensure_demo():
-    from core.requestcontext import use_context
-    from demo import org_demo
-    from org.models import Area
-
-    if Area.objects.count() == 0:  # transactional_db flushed the session's demo after an earlier test
-        with use_context(source="command"):
-            org_demo.load({})
-
-
 def _buttons(page):
     return {el.get_attribute("data-testid").removeprefix("action-")
             for el in page.locator("[data-testid^='action-']").all()
             if el.get_attribute("data-testid") not in ("action-error",)}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _live_server_media_url():
-    """settings.MEDIA_URL is None (files are served only through permission-checked views), but Django's live
-    server wraps its app in a media handler that parses MEDIA_URL as a string when it starts. Session scope
-    and autouse make this run before the (session-scoped) live_server; nothing links to this prefix."""
-    from django.test.utils import override_settings
-
-    with override_settings(MEDIA_URL="/__no_public_media__/"):
-        yield
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-                              args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
 
 
 def test_three_users_take_a_task_from_assignment_to_closure(live_server, transactional_db, browser, settings):
@@ -63,7 +32,7 @@ def test_three_users_take_a_task_from_assignment_to_closure(live_server, transac
     from items.periods import current_period, previous_period
     from org.models import Body, Unit
 
-    _ensure_demo()
+    load_if_empty()
     ARTIFACTS.mkdir(exist_ok=True)
     dispatcher = User.objects.get(username="taskforce")
     today = timezone.localdate()
@@ -77,6 +46,7 @@ def test_three_users_take_a_task_from_assignment_to_closure(live_server, transac
 
     def login(username):
         page = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+        page.set_default_timeout(90_000)  # a loaded 2-core CI machine can take long over one POST + redirect
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", PASSWORD)

@@ -1,46 +1,17 @@
 """A responsible unit (罗家镇) records a month's investment in a real browser and sees the totals change:
 the project page's figure, the ledger's filtered total and the 专班 dashboard's chart data. Screenshots go
 to test-artifacts/."""
-import os
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from demo.org_demo import load_if_empty
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "Taizhang@2023"
-
-
-def _ensure_demo():
-    from core.requestcontext import use_context
-    from demo import org_demo
-    from org.models import Area
-
-    if Area.objects.count() == 0:  # transactional_db flushed the session's demo after an earlier test
-        with use_context(source="command"):
-            org_demo.load({})
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _live_server_media_url():
-    """The live server parses MEDIA_URL as a string (ours is None: files go through permission checks)."""
-    from django.test.utils import override_settings
-
-    with override_settings(MEDIA_URL="/__no_public_media__/"):
-        yield
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-                              args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
 
 
 def test_the_responsible_unit_records_a_month_and_sees_the_totals_change(live_server, transactional_db, browser):
@@ -51,7 +22,7 @@ def test_the_responsible_unit_records_a_month_and_sees_the_totals_change(live_se
     from projects import services
     from projects.models import InvestmentReport
 
-    _ensure_demo()
+    load_if_empty()
     ARTIFACTS.mkdir(exist_ok=True)
     admin = User.objects.get(username="admin")
     today = timezone.localdate()

@@ -1,10 +1,11 @@
 """作风督查 in a real browser: a supervisor records an inspection with a finding, the town rectifies with a
 photo, the same town cannot strike it off, a supervisor verifies and strikes it off, and the finding is
 counted in the month's bulletin. Screenshots go to test-artifacts/."""
-import os
 from pathlib import Path
 
 import pytest
+
+from demo.org_demo import load_if_empty
 
 from .factories import png_bytes
 
@@ -12,35 +13,6 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "Taizhang@2023"
-
-
-def _ensure_demo():
-    from core.requestcontext import use_context
-    from demo import org_demo
-    from org.models import Area
-
-    if Area.objects.count() == 0:  # transactional tests flush the session's demo
-        with use_context(source="command"):
-            org_demo.load({})
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _live_server_media_url():
-    from django.test.utils import override_settings
-
-    with override_settings(MEDIA_URL="/__no_public_media__/"):
-        yield
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-                              args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
 
 
 def _login(browser, base, username):
@@ -60,7 +32,7 @@ def test_inspection_finding_rectify_verify_and_bulletin(live_server, transaction
     from org.models import Unit
     from supervision.models import Finding
 
-    _ensure_demo()
+    load_if_empty()
     ARTIFACTS.mkdir(exist_ok=True)
     base = live_server.url
     luojia = Unit.objects.get(short_name="罗家镇")

@@ -283,4 +283,12 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "ItemStateEnum": "items.models.ItemState",
     "ItemSupervisionLevelEnum": "items.models.SupervisionLevel",
     "ItemLightEnum": "items.models.Light",
+    # fields named "level"/"state" in several apps: name each choice set after its model
+    "AreaLevelEnum": "org.models.AreaLevel",
+    "AppealLevelEnum": "appeals.models.Level",
+    "ProjectLevelEnum": "projects.models.ProjectLevel",
+    "NoticeLevelEnum": "supervision.models.NoticeLevel",
+    "InspectionStateEnum": "supervision.models.InspectionState",
+    "NoticeStateEnum": "supervision.models.NoticeState",
+    "BulletinStateEnum": "supervision.models.BulletinState",
 })

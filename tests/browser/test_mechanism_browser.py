@@ -9,7 +9,6 @@ from django.conf import settings
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
@@ -18,18 +17,6 @@ def demo_loaded(transactional_db):
     from conftest import load_org_demo_if_empty
 
     load_org_demo_if_empty()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test-deps` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 def log_in(browser, live_server, username, *, width=1280, height=900):

@@ -2,17 +2,21 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from core.requestcontext import use_context
-from demo import org_demo, tasks_demo
 from org.models import Area
 
-# Later ledgers append their loaders: each gets the dict the previous ones returned and adds to it.
-STEPS = [org_demo.load, tasks_demo.load]
-STEPS.append(__import__("projects.demo", fromlist=["load"]).load)  # 抓大引大 projects, funds, carriers
-STEPS.append(__import__("enterprises.demo", fromlist=["load"]).load)  # 企业库, 包联, 走访 (扫楼扫街)
-STEPS.append(__import__("appeals.demo", fromlist=["load"]).load)  # 诉求工单: 130/125/5, 457 on time, 162/143
-STEPS.append(__import__("supervision.demo", fromlist=["load"]).load)  # 作风督查: 52 weekly 督查日, findings, 督办单, 通报
+# Each step is `load(context) -> dict`: it gets what the previous steps returned and adds to it.
+STEPS = [
+    "demo.calendar_demo.load",  # 工作日历: holidays and 调休 from chinese-calendar (deadlines count working days)
+    "demo.org_demo.load",  # 青山湖区, units, people, the 2023 "1+5+2" mechanism, roles, logins
+    "demo.tasks_demo.load",  # 重点任务 of the five task forces; the mechanism copied to this year
+    "projects.demo.load",  # 抓大引大 projects, funds, carriers
+    "enterprises.demo.load",  # 企业库, 包联, 走访 (扫楼扫街)
+    "appeals.demo.load",  # 诉求工单: 130/125/5, 457 on time, 162/143
+    "supervision.demo.load",  # 作风督查: 52 weekly 督查日, findings, 督办单, 通报
+]
 
 
 class Command(BaseCommand):
@@ -32,11 +36,14 @@ class Command(BaseCommand):
         with use_context(source="command"), transaction.atomic():
             context = {}
             for step in STEPS:
-                context.update(step(context))
+                context.update(import_string(step)(context) or {})
         self.stdout.write(self.style.SUCCESS("demo: 青山湖区 “1+5+2” loaded"))
         self.print_logins()
 
     def print_logins(self):
+        from accounts.models import User
+
         self.stdout.write(f"\nDemo logins (password: {settings.TAIZHANG_DEMO_PASSWORD}):")
-        for username, _person, unit, _role, description in org_demo.LOGINS:
-            self.stdout.write(f"  {username:<11} {description}（{unit}）")
+        users = User.objects.filter(is_active=True).select_related("unit").prefetch_related("roles").order_by("pk")
+        for user in users:
+            self.stdout.write(f"  {user.username:<11} {user}（{user.unit or ''}；{user.role_names}）")
