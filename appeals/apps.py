@@ -15,7 +15,8 @@ class AppealsConfig(AppConfig):
         from .workflow import TRANSITIONS
 
         register_kind(KindSpec(code="appeal", model=Appeal, prefix="SQ", label=_("诉求工单"),
-                               transitions=TRANSITIONS, url_name="appeals:appeal_detail"))
+                               transitions=TRANSITIONS, url_name="appeals:appeal_detail",
+                               dekad_reports=False))  # work orders run on their SLA, not on 旬 reports
         # number and title only: requester data is never searchable from the global search box
         search.register(Appeal, ["number", "title"], _("诉求工单"))
         add_section(_("诉求工单"), [

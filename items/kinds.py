@@ -13,6 +13,9 @@ class KindSpec:
     transitions: list = field(default_factory=list)  # extra items.workflow.Transition rows
     light_rule: Callable | None = None  # callable(item, today) → (light, reason); default items.lights rule
     url_name: str | None = None  # detail page of the kind, if it has its own
+    # Does an open item of this kind owe a progress report every 旬? A 12345 work order closed in five working
+    # days does not: it is left out of "to report", the submission board and the missed-report yellow light.
+    dekad_reports: bool = True
 
 
 KINDS: dict[str, KindSpec] = {}
@@ -25,6 +28,10 @@ def register_kind(spec: KindSpec):
 
 def kind_spec(code):
     return KINDS.get(code)
+
+
+def kinds_without_dekad_reports():
+    return [code for code, spec in KINDS.items() if not spec.dekad_reports]
 
 
 def kind_model(code):

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .calendar import add_workdays
-from .kinds import KINDS, kind_spec
+from .kinds import KINDS, kind_spec, kinds_without_dekad_reports
 from .models import DONE_STATES, OPEN_STATES, Item, ItemState, Light
 from .periods import Period, last_completed_period
 
@@ -73,6 +73,7 @@ def _shared_light(item, t: Thresholds):
     if item.due_date and item.due_date <= t.yellow_until:
         return Light.YELLOW, t.due_soon_reason()
     if (item.state == ItemState.IN_PROGRESS and item.accepted_at is not None
+            and item.kind not in kinds_without_dekad_reports()
             and item.accepted_at < t.report_accepted_before
             and (item.last_report_on is None or item.last_report_on < t.report_period.start)):
         return Light.YELLOW, t.missed_report_reason()
@@ -119,7 +120,8 @@ def recompute_all(today=None, queryset=None) -> dict[str, int]:
     red_q = Q(due_date__lt=t.today)
     soon_q = Q(due_date__gte=t.today, due_date__lte=t.yellow_until)
     missed_q = (Q(state=ItemState.IN_PROGRESS, accepted_at__lt=t.report_accepted_before)
-                & (Q(last_report_on__isnull=True) | Q(last_report_on__lt=t.report_period.start)))
+                & (Q(last_report_on__isnull=True) | Q(last_report_on__lt=t.report_period.start))
+                & ~Q(kind__in=kinds_without_dekad_reports()))
     changed["red"] = _set(open_items.filter(red_q), Light.RED, t.overdue_reason())
     changed["due_soon"] = _set(open_items.filter(soon_q), Light.YELLOW, t.due_soon_reason())
     rest = open_items.exclude(red_q).exclude(soon_q)

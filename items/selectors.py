@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.scope import user_scope
 
+from .kinds import kinds_without_dekad_reports
 from .models import (
     OPEN_STATES,
     Attachment,
@@ -155,7 +156,7 @@ def todo_for(user, today=None) -> dict:
     dispatch = items.filter(_dispatch_q(user))
     return {
         "to_accept": mine.filter(state=ItemState.ASSIGNED).order_by("due_date", "pk"),
-        "to_report": mine.filter(state=ItemState.IN_PROGRESS)
+        "to_report": mine.filter(state=ItemState.IN_PROGRESS).exclude(kind__in=kinds_without_dekad_reports())
         .filter(Q(last_report_on__isnull=True) | Q(last_report_on__lt=period.start)).order_by("due_date", "pk"),
         "to_review": dispatch.filter(state=ItemState.SUBMITTED).order_by("submitted_at", "pk"),
         "overdue": mine.filter(state__in=OPEN_STATES, due_date__lt=today).order_by("due_date", "pk"),
@@ -184,6 +185,7 @@ def todo_counts(user, today=None) -> dict:
     counts = Item.objects.filter((mine & Q(state__in=OPEN_STATES)) | review).aggregate(
         to_accept=Count("pk", filter=mine & Q(state=ItemState.ASSIGNED)),
         to_report=Count("pk", filter=mine & Q(state=ItemState.IN_PROGRESS)
+                        & ~Q(kind__in=kinds_without_dekad_reports())
                         & (Q(last_report_on__isnull=True) | Q(last_report_on__lt=period.start))),
         to_review=Count("pk", filter=review),
         overdue=Count("pk", filter=mine & Q(state__in=OPEN_STATES, due_date__lt=today)),
@@ -226,7 +228,7 @@ def submission_items(*, body=None, unit=None, period: Period | None = None, user
     reports = ProgressReport.objects.filter(item_id=OuterRef("pk"), period_start=period.start)
     qs = qs.annotate(has_report=Exists(reports), is_late_report=Exists(reports.filter(is_late=True)))
     owing = Q(state=ItemState.IN_PROGRESS, accepted_at__lt=_period_end_boundary(period)) | Q(has_report=True)
-    return qs.filter(owing)
+    return qs.filter(owing).exclude(kind__in=kinds_without_dekad_reports())
 
 
 def _board_filters(*, body, unit, user, prefix=""):

@@ -47,6 +47,24 @@ def test_a_missed_previous_period_report_is_yellow(in_progress):
     assert lights.compute_light(late_start, TODAY)[0] == Light.GREEN
 
 
+def test_a_kind_without_dekad_reports_never_owes_one(in_progress, monkeypatch):
+    """A work order (dekad_reports=False) is not yellow for a missed 旬 report, in one item or set-based."""
+    monkeypatch.setattr(KINDS[KIND], "dekad_reports", False)
+    item = in_progress(datetime.date(2024, 6, 30), last_report_on=datetime.date(2024, 2, 21))
+    assert lights.compute_light(item, TODAY) == (Light.GREEN, "")
+    lights.recompute_all(TODAY, Item.objects.filter(pk=item.pk))
+    assert Item.objects.get(pk=item.pk).light == Light.GREEN
+
+
+def test_the_kinds_own_rule_can_turn_a_yellow_item_red(in_progress, monkeypatch):
+    """Worst wins: a project due soon (yellow) but far behind its 序时进度 (the kind's red) is red."""
+    monkeypatch.setattr(KINDS[KIND], "light_rule", lambda item, today: (Light.RED, "序时进度严重滞后"))
+    due_soon = in_progress(datetime.date(2024, 3, 15))
+    assert lights.compute_light(due_soon, TODAY) == (Light.RED, "序时进度严重滞后")
+    lights.recompute_all(TODAY, Item.objects.filter(pk=due_soon.pk))
+    assert Item.objects.get(pk=due_soon.pk).light == Light.RED
+
+
 def test_draft_and_closed_have_no_light(make_item):
     item = make_item(assign=False, due_date=datetime.date(2024, 1, 1))
     assert lights.compute_light(item, TODAY) == (Light.NONE, "")
