@@ -653,6 +653,9 @@ def _perform_locked(item_id, action, actor, expected_version, *, note, reason_co
         else:
             message = _("未知的操作：%(action)s") % {"action": action}
         raise _Denied(ValidationError({"action": message}), item, action, message)
+    if transition.withdrawn:
+        message = str(transition.help)
+        raise _Denied(ValidationError({"action": message}), item, action, message)
     roles = roles_of(actor, item)
     if not roles & set(transition.roles):
         message = _("您无权对该事项执行“%(action)s”。") % {"action": transition.label}

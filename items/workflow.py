@@ -78,6 +78,9 @@ class Transition:
     # shared rows have theirs in items.services.HANDLERS.
     handler: Callable | None = field(default=None, compare=False)
     help: str = ""  # one line for docs/workflow.md and the button's title
+    # A kind's row may take a shared action away from the kind: never offered as a button, and perform()
+    # refuses it (audited as denied) with `help` as the message — a finding has no 提交审核, only 整改.
+    withdrawn: bool = False
 
     def applies_to(self, kind):
         return not self.kinds or kind in self.kinds
@@ -246,7 +249,7 @@ def available_actions(item, user) -> list[Transition]:
             continue
         seen.add(row.action)
         t = find_transition(item.kind, item.state, row.action)  # the kind's own row wins, as in perform()
-        if t is not None and roles & set(t.roles):
+        if t is not None and not t.withdrawn and roles & set(t.roles):
             if t.action == "bounce" and not bounce_window_open(item):
                 continue
             if t.action == "decide_extension" and not item.extensions.filter(status="pending").exists():

@@ -176,6 +176,7 @@ class ProjectDetailView(ObjectDetailView):
             "light_color": Light.color(obj.light), "state_color": ItemState.color(obj.state),
             "rate": selectors.rate(latest.cumulative_amount, series["plan"]) if latest and series["plan"] else None,
             "may_report": services.may_report(self.request.user, obj),
+            "may_dispatch": services.may_dispatch(self.request.user, obj.owning_body),
             "signings": obj.signings.select_related("event"),
             "allocations": allocations.all() if allocations is not None else [],
             "lists": obj.lists.all(),
@@ -373,6 +374,38 @@ class StageRecordView(_ProjectFormView):
                               note=data["note"], skip_reason=data["skip_reason"])
 
 
+class AnnualPlanForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100,
+                              widget=forms.NumberInput(attrs={"class": "form-control"}))
+    planned_amount = forms.CharField(label=gettext_lazy("年度计划投资（万元）"), max_length=20,
+                                     widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}))
+
+
+class AnnualPlanView(_ProjectFormView):
+    """下达年度计划: the 专班's dispatchers set (or change) a project's annual investment plan."""
+
+    form_class = AnnualPlanForm
+    title = gettext_lazy("下达年度投资计划")
+
+    def project(self, request, pk):
+        project = _project_or_404(request.user, pk)
+        if not services.may_dispatch(request.user, project.owning_body):
+            raise errors.PermissionDenied(_("只有本专班调度人员或系统管理员可以下达年度计划。"))
+        return project
+
+    def initial(self, project):
+        year = timezone.localdate().year
+        plan = project.plans.filter(year=year).first()
+        return {"year": year, "planned_amount": plan.planned_amount if plan else ""}
+
+    def extra(self, project):
+        return {"plans": project.plans.order_by("-year")}
+
+    def save(self, request, project, data):
+        services.annual_plan_set(actor=request.user, project=project, year=data["year"],
+                                 planned_amount=data["planned_amount"])
+
+
 # ------------------------------------------------------------------------------ dashboard
 
 class DashboardView(LoginRequiredMixin, View):
@@ -430,7 +463,8 @@ class SigningEventListView(ObjectListView):
             amount=Sum("signed__amount", filter=Q(signed__project__in=visible)))
 
     def get_extra_context(self):
-        return {"breadcrumbs": [(_("抓大引大"), reverse("projects:dashboard"))]}
+        return {"breadcrumbs": [(_("抓大引大"), reverse("projects:dashboard"))],
+                "add_url": reverse("projects:event_add") if dispatchable_bodies(self.request.user) else None}
 
 
 class SigningEventDetailView(ObjectDetailView):
@@ -440,8 +474,101 @@ class SigningEventDetailView(ObjectDetailView):
     def get_extra_context(self, obj):
         visible = selectors.projects_visible(self.request.user).values("pk")
         signed = obj.signed.filter(project__in=visible).select_related("project", "project__lead_unit")
+        may_manage = services.may_dispatch(self.request.user, obj.owning_body)
         return {"signed": signed, "funnel": selectors.signing_funnel(self.request.user, event=obj),
+                "signed_form": SignedProjectForm(user=self.request.user) if may_manage else None,
                 "breadcrumbs": [(_("签约活动"), reverse("projects:event_list"))]}
+
+
+class SigningEventForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("活动名称"), max_length=200)
+    kind = forms.ChoiceField(label=gettext_lazy("活动类型"), choices=SigningEventKind.choices)
+    date = forms.DateField(label=gettext_lazy("活动日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    owning_body = forms.ModelChoiceField(label=gettext_lazy("所属机构"), queryset=None)
+    place = forms.CharField(label=gettext_lazy("地点"), max_length=200, required=False)
+    note = forms.CharField(label=gettext_lazy("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from org.models import Body
+
+        self.fields["owning_body"].queryset = Body.objects.filter(pk__in=[b.pk for b in dispatchable_bodies(user)])
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
+                                          else "form-control")
+
+
+class SigningEventCreateView(LoginRequiredMixin, View):
+    """登记签约活动 — the 专班's dispatchers or administrators."""
+
+    def render_form(self, request, form, status=200):
+        return render(request, "core/object_edit.html", {"form": form, "object": None, "title": _("签约活动")},
+                      status=status)
+
+    def get(self, request):
+        if not dispatchable_bodies(request.user):
+            raise Http404
+        return self.render_form(request, SigningEventForm(user=request.user, initial={"date": timezone.localdate()}))
+
+    def post(self, request):
+        if not dispatchable_bodies(request.user):
+            raise Http404
+        form = SigningEventForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return self.render_form(request, form, status=400)
+        try:
+            event = services.signing_event_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+            return self.render_form(request, form, status=400)
+        except errors.DomainError as exc:
+            form.add_error(None, exc.message)
+            return self.render_form(request, form, status=exc.status_code)
+        messages.success(request, _("签约活动已登记，请逐个登记签约项目。"))
+        return redirect(event.get_absolute_url())
+
+
+class SignedProjectForm(forms.Form):
+    project_number = forms.CharField(label=gettext_lazy("项目编号"), max_length=40,
+                                     help_text=gettext_lazy("如 XM-2026-0003；项目须先在项目台账中建立。"))
+    amount = forms.CharField(label=gettext_lazy("签约金额（万元）"), max_length=20,
+                             widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+    def clean_project_number(self):
+        number = self.cleaned_data["project_number"].strip().upper()
+        project = selectors.projects_visible(self.user).filter(number=number).first()
+        if project is None:
+            raise forms.ValidationError(_("找不到项目 %(number)s（编号有误或不在您的数据范围内）。") % {"number": number})
+        return project
+
+
+class SignedProjectAddView(LoginRequiredMixin, View):
+    """POST on an event's page: 登记签约项目 (project by number + amount)."""
+
+    def post(self, request, pk):
+        event = get_scoped_or_404(request.user, SigningEvent.objects.select_related("owning_body"), pk=pk)
+        form = SignedProjectForm(request.POST, user=request.user)
+        status = 400
+        if form.is_valid():
+            try:
+                services.signed_project_add(actor=request.user, event=event, amount=form.cleaned_data["amount"],
+                                            project=form.cleaned_data["project_number"])
+                messages.success(request, _("签约项目已登记。"))
+                return redirect(event.get_absolute_url())
+            except ValidationError as exc:
+                apply_form_errors(form, exc)
+            except errors.DomainError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+        detail = SigningEventDetailView(request=request)
+        return render(request, detail.template_name,
+                      {"object": event, **detail.get_extra_context(event), "signed_form": form}, status=status)
 
 
 # ------------------------------------------------------------------------------ carriers

@@ -1,10 +1,12 @@
 """Forms of the supervision pages: they only validate input; supervision.services applies the rules."""
+import re
 import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from items.forms import MultipleFileField
+from items.models import Item
 from org.models import Person, Unit
 
 from .models import (
@@ -47,15 +49,35 @@ class InspectionForm(StyledForm):
     title = forms.CharField(label=_("督查主题"), max_length=200)
     target_units = forms.ModelMultipleChoiceField(label=_("督查对象单位"), queryset=Unit.objects.none(),
                                                   required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
+    # Items (key tasks, projects, appeals …) are too many for a select: typed by number, like on paper.
+    target_items = forms.CharField(
+        label=_("督查事项（编号）"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("事项、项目的编号，多个用逗号、空格或换行分隔，例如 RW-2026-0012 XM-2026-0003。"))
     team = forms.ModelMultipleChoiceField(label=_("督查组成员"), queryset=Person.objects.none(), required=False,
                                           widget=forms.SelectMultiple(attrs={"size": 6}))
     record = forms.CharField(label=_("督查记录"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     held = forms.BooleanField(label=_("已开展（登记已进行的督查）"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["target_units"].queryset = active_units()
         self.fields["team"].queryset = Person.objects.filter(is_active=True)
+
+    def clean_target_items(self):
+        """The typed numbers → the items, each of which must exist within the user's data scope."""
+        from accounts.scope import visible_to
+
+        numbers = list(dict.fromkeys(re.split(r"[\s,，、;；]+", self.cleaned_data["target_items"].strip().upper())))
+        numbers = [n for n in numbers if n]
+        if not numbers:
+            return []
+        found = {i.number: i for i in visible_to(self.user, Item.objects.filter(number__in=numbers))}
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            raise forms.ValidationError(_("找不到这些事项（编号有误或不在您的数据范围内）：%(numbers)s") % {
+                "numbers": "、".join(missing)})
+        return [found[n] for n in numbers]
 
 
 class InspectionEditForm(InspectionForm):

@@ -40,6 +40,11 @@ def inspections_visible(user, action="view"):
     return qs
 
 
+def inspection_target_items(user, inspection):
+    """督查事项: the inspection's target items that the user may see (a town sees only its own among them)."""
+    return visible_to(user, inspection.target_items.all()).order_by("number")
+
+
 def findings_visible(user):
     return visible_to(user, Finding.objects.all())
 

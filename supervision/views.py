@@ -199,19 +199,20 @@ class InspectionList(ObjectListView):
 class InspectionCreate(LoginRequiredMixin, View):
     def get(self, request):
         _require_supervisor(request)
-        form = forms.InspectionForm(initial={"date": timezone.localdate(), "type": InspectionType.ONSITE})
+        form = forms.InspectionForm(initial={"date": timezone.localdate(), "type": InspectionType.ONSITE},
+                                    user=request.user)
         return render(request, "supervision/form.html", {"form": form, "title": _("登记督查")})
 
     def post(self, request):
         _require_supervisor(request)
-        form = forms.InspectionForm(request.POST)
+        form = forms.InspectionForm(request.POST, user=request.user)
         if not form.is_valid():
             return render(request, "supervision/form.html", {"form": form, "title": _("登记督查")}, status=400)
         cd = form.cleaned_data
         try:
             obj = services.inspection_create(
                 actor=request.user, date=cd["date"], type=cd["type"], title=cd["title"], team=cd["team"],
-                target_units=cd["target_units"], record=cd["record"],
+                target_units=cd["target_units"], target_items=cd["target_items"], record=cd["record"],
                 state=InspectionState.HELD if cd["held"] else InspectionState.PLANNED)
         except (DomainError, ValidationError) as exc:
             for m in _messages_of(exc):
@@ -237,12 +238,13 @@ class InspectionEdit(LoginRequiredMixin, View):
         obj = self.obj(request, pk)
         form = forms.InspectionEditForm(initial={
             "version": obj.version, "date": obj.date, "type": obj.type, "title": obj.title, "record": obj.record,
-            "target_units": list(obj.target_units.all()), "team": list(obj.team.all())})
+            "target_units": list(obj.target_units.all()), "team": list(obj.team.all()),
+            "target_items": " ".join(i.number for i in obj.target_items.all())}, user=request.user)
         return self.render(request, obj, form)
 
     def post(self, request, pk):
         obj = self.obj(request, pk)
-        form = forms.InspectionEditForm(request.POST)
+        form = forms.InspectionEditForm(request.POST, user=request.user)
         if not form.is_valid():
             return self.render(request, obj, form, status=400)
         cd = dict(form.cleaned_data)
@@ -265,6 +267,7 @@ class InspectionDetail(LoginRequiredMixin, View):
             "title": str(obj), "object": obj, "can_supervise": can,
             "findings": selectors.findings_visible(request.user).filter(inspection=obj).select_related("lead_unit"),
             "photos": obj.photos.all(),
+            "target_items": selectors.inspection_target_items(request.user, obj),
             "record_form": forms.RecordForm(initial={"version": obj.version, "record": obj.record}),
             "photo_form": forms.PhotoForm(),
             "finding_form": forms.FindingForm(initial={"rectify_workdays": 10}),
@@ -433,7 +436,7 @@ def render_finding(request, finding, *, failed=None, status=200):
             form_class = forms.RectifyForm if t.action == "rectify" else forms.FindingActionForm
             form = form_class(initial={"version": finding.version}, prefix=t.action)
         own.append({"transition": t, "form": form, "open": bool(failed and failed[0] == t.action)})
-    shared = [t for t in transitions if t.action not in PAGE_ACTIONS and t.action != "submit"]
+    shared = [t for t in transitions if t.action not in PAGE_ACTIONS]
     evidence = list(selectors.evidence(finding))
     return render(request, "supervision/finding_detail.html", {
         "title": str(finding), "item": finding, "finding": finding, "own_actions": own, "shared_actions": shared,

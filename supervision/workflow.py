@@ -5,7 +5,8 @@
     rectified   --fail_verification 核验不通过 (supervisor, reason)-----------------> in_progress
     struck_off  --review_again 回头看 (supervisor, reason, N days after 销号)--------> in_progress
 
-A finding never goes through 提交审核/审核通过: its "submit" row refuses with a pointer to 整改, so the only
+A finding never goes through 提交审核/审核通过: its "submit" row is withdrawn (no button; perform() refuses it
+with a pointer to 整改), so the only
 way to close a finding is a verification by someone outside the rectifying unit.
 """
 from datetime import timedelta
@@ -108,10 +109,6 @@ def _h_review_again(ctx):
                _("回头看发现问题反弹，重新整改：%(item)s") % {"item": ctx.item})
 
 
-def _h_submit(ctx):
-    raise ValidationError({"action": _("督查问题不走“提交审核”：请通过“整改”上传佐证材料，由督查人员核验销号。")})
-
-
 def _lead_unit_users(item):
     from items.services import _lead_unit_users as users
 
@@ -132,7 +129,8 @@ TRANSITIONS = [
                (SUPERVISOR,), required=("note",), kinds=(KIND,), style="outline-danger", handler=_h_review_again,
                help=gettext_lazy("销号后回头看发现问题反弹，重新整改。")),
     Transition("submit", gettext_lazy("提交审核"), (ItemState.IN_PROGRESS,), None, (LEAD_UNIT, ASSIGNEE),
-               kinds=(KIND,), handler=_h_submit, help=gettext_lazy("督查问题请使用“整改”。")),
+               kinds=(KIND,), withdrawn=True,
+               help=gettext_lazy("督查问题不走“提交审核”：请通过“整改”上传佐证材料，由督查人员核验销号。")),
 ]
 
 

@@ -74,7 +74,7 @@ def test_inspection_photos_are_checked_by_content(supervisor):
 
 @pytest.mark.parametrize("state, town_actions, supervisor_actions", [
     (ItemState.ASSIGNED, {"accept", "bounce", "comment"}, {"urge", "escalate", "comment"}),
-    (ItemState.IN_PROGRESS, {"rectify", "submit"}, {"urge", "escalate", "comment"}),
+    (ItemState.IN_PROGRESS, {"rectify"}, {"urge", "escalate", "comment"}),
     (ItemState.RECTIFIED, {"comment"}, {"verify", "fail_verification", "urge", "escalate", "comment"}),
     (ItemState.STRUCK_OFF, {"comment"}, {"review_again", "comment"}),
 ])
@@ -92,5 +92,5 @@ def test_each_state_offers_the_right_buttons(state, town_actions, supervisor_act
     assert f.state == state
     town = {t.action for t in available_actions(f, town_a)}
     sup = {t.action for t in available_actions(f, supervisor)}
-    assert town_actions <= town and "verify" not in town
+    assert town_actions <= town and "verify" not in town and "submit" not in town
     assert supervisor_actions <= sup and "rectify" not in sup

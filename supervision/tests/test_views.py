@@ -75,6 +75,27 @@ def test_a_supervisor_records_an_inspection_and_a_finding_through_the_pages(supe
     assert c.get(reverse("supervision:inspection_photo", args=[insp.photos.get().pk]))["X-Content-Type-Options"] == "nosniff"
 
 
+def test_an_inspection_targets_items_by_number_within_the_supervisors_scope(supervisor, town_a, client_for, demo):
+    mine = finding(supervisor, demo.units["罗家镇"], title="罗家镇的问题")
+    theirs = finding(supervisor, demo.units["塘山镇"], title="塘山镇的问题")
+    c = client_for(supervisor)
+    form = {"date": timezone.localdate().isoformat(), "type": "special", "title": "回头看专项检查",
+            "target_units": [demo.units["罗家镇"].pk], "held": "on"}
+    r = c.post(reverse("supervision:inspection_create"), {**form, "target_items": f"{mine.number}, RW-1999-9999"})
+    assert r.status_code == 400 and "RW-1999-9999" in r.content.decode()
+    assert not Inspection.objects.filter(title="回头看专项检查").exists()
+    # Lower case and Chinese separators are accepted; each number once.
+    typed = f"{mine.number.lower()}、{theirs.number}\n{mine.number}"
+    assert c.post(reverse("supervision:inspection_create"), {**form, "target_items": typed}).status_code == 302
+    insp = Inspection.objects.get(title="回头看专项检查")
+    assert set(insp.target_items.values_list("pk", flat=True)) == {mine.pk, theirs.pk}
+    edit = c.get(reverse("supervision:inspection_edit", args=[insp.pk])).content.decode()
+    assert mine.number in edit and theirs.number in edit
+    # The town sees the inspection that targeted it, but only its own item among the targets.
+    page = client_for(town_a).get(reverse("supervision:inspection_detail", args=[insp.pk])).content.decode()
+    assert mine.number in page and theirs.number not in page
+
+
 def test_a_bad_finding_form_answers_400_with_the_message(supervisor, client_for, demo):
     insp = inspection(supervisor, [demo.units["罗家镇"]])
     r = client_for(supervisor).post(reverse("supervision:inspection_action", args=[insp.pk, "finding"]),

@@ -97,11 +97,19 @@ def test_a_failed_verification_sends_it_back_and_old_evidence_no_longer_counts(s
         perform(f, "verify", supervisor, f.version)
 
 
-def test_submit_for_review_is_refused_for_findings(supervisor, town_a, demo):
+def test_submit_for_review_is_withdrawn_for_findings(supervisor, town_a, demo):
+    from audit.models import AuditLog, AuditOutcome
+    from items.workflow import available_actions
+
     f = accepted(finding(supervisor, demo.units["罗家镇"]), town_a)
+    assert "submit" not in {t.action for t in available_actions(f, town_a)}  # no button on any page
+    denied = AuditLog.objects.filter(outcome=AuditOutcome.DENIED).count()
     with pytest.raises(ValidationError) as exc:
         perform(f, "submit", town_a, f.version)
     assert "整改" in str(exc.value)
+    f.refresh_from_db()
+    assert f.state == ItemState.IN_PROGRESS and not f.actions.filter(action="submit").exists()
+    assert AuditLog.objects.filter(outcome=AuditOutcome.DENIED).count() == denied + 1
 
 
 def test_review_again_reopens_a_struck_off_finding_only_after_n_days(supervisor, town_a, demo, settings):
