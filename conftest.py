@@ -159,6 +159,22 @@ def admin_user(db):
 
 
 @pytest.fixture
+def grant():
+    """grant(role_code, "app.codename", …): give a demo role extra permissions for one test."""
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import Role
+
+    def do(role_code, *labels):
+        role = Role.objects.get(code=role_code)
+        for label in labels:
+            app, codename = label.split(".")
+            role.permissions.add(Permission.objects.get(content_type__app_label=app, codename=codename))
+
+    return do
+
+
+@pytest.fixture
 def client_for(client):
     """client_for(user) → a test client logged in as that user (force_login: no lockout noise)."""
     from django.test import Client

@@ -38,20 +38,3 @@ def make_appeal(appeals_setup, demo):
                              area=demo.areas[area] if area else None, dispatch=dispatch, at=when, **fields)
 
     return make
-
-
-@pytest.fixture
-def grant():
-    """grant(role_code, "app.codename", …): give a demo role extra permissions for one test."""
-    from django.contrib.auth.models import Permission
-
-    from accounts.models import Role
-
-    def do(role_code, *labels):
-        role = Role.objects.get(code=role_code)
-        for label in labels:
-            app, codename = label.split(".")
-            role.permissions.add(Permission.objects.get(content_type__app_label=app, codename=codename))
-
-    return do
-

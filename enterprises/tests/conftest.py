@@ -10,22 +10,6 @@ def make_credit_code(serial):
 
 
 @pytest.fixture
-def grant():
-    """grant(role_code, "app.codename", …): give a demo role extra permissions for one test."""
-    from django.contrib.auth.models import Permission
-
-    from accounts.models import Role
-
-    def do(role_code, *labels):
-        role = Role.objects.get(code=role_code)
-        for label in labels:
-            app, codename = label.split(".")
-            role.permissions.add(Permission.objects.get(content_type__app_label=app, codename=codename))
-
-    return do
-
-
-@pytest.fixture
 def enterprise_perms(grant):
     perms = ["enterprises.add_enterprise", "enterprises.change_enterprise", "enterprises.add_visit",
              "enterprises.add_pairing"]
