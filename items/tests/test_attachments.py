@@ -81,3 +81,40 @@ def test_empty_and_broken_images_are_refused():
         check_upload(SimpleUploadedFile("a.txt", b""))
     with pytest.raises(ValidationError):
         check_upload(SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + b"broken"))
+
+
+@pytest.mark.django_db
+def test_prune_media_deletes_the_file_a_rolled_back_upload_left_and_keeps_referenced_ones(
+        settings, tmp_path, demo, supervisor, town_a):
+    """The storage write is not part of the transaction: a refused action leaves its file behind;
+    prune_media removes such files (after a grace period) and never a file a row points to."""
+    import os
+    import time
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from items.attachments import save_attachment
+    from items.models import Attachment
+    from supervision.tests.factories import finding, photo, rectified
+
+    settings.MEDIA_ROOT = tmp_path
+    kept = rectified(finding(supervisor, demo.units["罗家镇"]), town_a)
+    kept_files = [tmp_path / a.file.name for a in Attachment.objects.filter(item=kept)]
+    assert kept_files and all(p.exists() for p in kept_files)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        att = save_attachment(item=kept, action=None, checked=check_upload(photo("lost.png", (1, 2, 3))),
+                              actor=town_a)
+        orphan = tmp_path / att.file.name
+        raise RuntimeError("the action is refused after the file was written")
+    assert orphan.exists() and not Attachment.objects.filter(file=att.file.name).exists()
+    out = io.StringIO()
+    call_command("prune_media", stdout=out)  # younger than the 24 h grace period: kept
+    assert orphan.exists() and "deleted 0" in out.getvalue()
+    old = time.time() - 2 * 86400
+    for p in [orphan, *kept_files]:
+        os.utime(p, (old, old))
+    call_command("prune_media", "--dry-run", stdout=out)
+    assert orphan.exists() and orphan.relative_to(tmp_path).as_posix() in out.getvalue()
+    call_command("prune_media", stdout=out)
+    assert not orphan.exists() and all(p.exists() for p in kept_files)
