@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.scope import get_scoped_or_404, has_model_permission, visible_to
@@ -129,18 +130,25 @@ class ObjectDetailView(ScopedViewMixin, View):
 
 
 class ObjectEditView(ScopedViewMixin, View):
-    """Create (no pk) or edit (pk) through a form; `save(form, instance)` calls the domain service."""
+    """Create (no pk) or edit (pk) through a form; `save(form, instance)` calls the domain service and
+    returns the saved object, which must still be inside the user's scope."""
 
     template_name = "core/object_edit.html"
     form_class = None
     title = ""
+    success_message = gettext_lazy("已保存。")
 
     def form_kwargs(self, instance):
         return {"instance": instance}
 
+    def may_create(self):
+        """Who gets the create form (the others: 404). Default: the model's add permission; a ledger whose
+        rows are created by a body's dispatchers says so here (the service checks again)."""
+        return has_model_permission(self.request.user, self.queryset.model, "add")
+
     def _instance(self, pk):
         if pk is None:
-            if not has_model_permission(self.request.user, self.queryset.model, "add"):
+            if not self.may_create():
                 raise Http404
             return None
         return self.get_object(action="change", pk=pk)
@@ -171,7 +179,7 @@ class ObjectEditView(ScopedViewMixin, View):
         except DomainError as exc:
             form.add_error(None, exc.message)
             return self.render_form(form, instance, status=exc.status_code)
-        messages.success(request, _("已保存。"))
+        messages.success(request, self.success_message)
         return redirect(obj.get_absolute_url())
 
 

@@ -5,7 +5,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.views import View
 from accounts.scope import get_scoped_or_404
 from core import errors
 from core.tables import Column, choice_badge
-from core.views import ObjectListView, apply_form_errors
+from core.views import ObjectEditView, ObjectListView, apply_form_errors
 
 from . import selectors, services
 from .filters import AllocationFilter, DisbursementFilter
@@ -151,24 +150,20 @@ class AllocationForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
 
 
-class AllocationCreateView(LoginRequiredMixin, View):
+class AllocationCreateView(ObjectEditView):
     """安排资金 — the funds group (资金保障领导小组) or an administrator."""
 
-    def render_form(self, request, form, status=200):
-        return render(request, "core/object_edit.html", {"form": form, "object": None, "title": _("资金安排")},
-                      status=status)
+    queryset = Allocation.objects.all()
+    form_class = AllocationForm
+    title = gettext_lazy("资金安排")
 
-    def get(self, request):
-        if not managed_bodies(request.user):
-            raise Http404
-        return self.render_form(request, AllocationForm(user=request.user, initial={"date": timezone.localdate()}))
+    def may_create(self):
+        return bool(managed_bodies(self.request.user))
 
-    def post(self, request):
-        if not managed_bodies(request.user):
-            raise Http404
-        form = AllocationForm(request.POST, user=request.user)
-        if not form.is_valid():
-            return self.render_form(request, form, status=400)
+    def form_kwargs(self, instance):
+        return {"user": self.request.user, "initial": {"date": timezone.localdate()}}
+
+    def save(self, form, instance):
         from items.models import Item
 
         # The funds group allocates to any body's items by exact number (their data scope need not cover
@@ -176,18 +171,8 @@ class AllocationCreateView(LoginRequiredMixin, View):
         data = dict(form.cleaned_data)
         item = Item.objects.filter(number=data.pop("item_number").strip()).first()
         if item is None:
-            form.add_error("item_number", _("未找到该编号的事项。"))
-            return self.render_form(request, form, status=400)
-        try:
-            allocation = services.allocation_create(actor=request.user, item=item, **data)
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-            return self.render_form(request, form, status=400)
-        except errors.DomainError as exc:
-            form.add_error(None, exc.message)
-            return self.render_form(request, form, status=exc.status_code)
-        messages.success(request, _("已保存。"))
-        return redirect(reverse("funds:allocation_detail", args=[allocation.pk]))
+            raise ValidationError({"item_number": _("未找到该编号的事项。")})
+        return services.allocation_create(actor=self.request.user, item=item, **data)
 
 
 class FundsDashboardView(LoginRequiredMixin, View):

@@ -18,7 +18,7 @@ from django.views import View
 from accounts.scope import get_scoped_or_404
 from core import errors
 from core.tables import Column, choice_badge
-from core.views import ObjectDetailView, ObjectListView, apply_form_errors
+from core.views import ObjectDetailView, ObjectEditView, ObjectListView, apply_form_errors
 from items.models import ItemState, Light
 
 from . import selectors, services
@@ -254,35 +254,22 @@ class ProjectCreateForm(forms.Form):
         self.fields["construction_content"].widget.attrs["rows"] = 3
 
 
-class ProjectCreateView(LoginRequiredMixin, View):
+class ProjectCreateView(ObjectEditView):
     """新建项目 — dispatchers of a body (the 抓大引大专班, the HQ) or administrators; 交办 to the unit at once."""
 
-    def render_form(self, request, form, status=200):
-        return render(request, "core/object_edit.html", {"form": form, "object": None, "title": _("重大重点项目")},
-                      status=status)
+    queryset = Project.objects.all()
+    form_class = ProjectCreateForm
+    title = gettext_lazy("重大重点项目")
+    success_message = gettext_lazy("项目已建立并交办责任单位。")
 
-    def get(self, request):
-        if not dispatchable_bodies(request.user):
-            raise Http404
-        return self.render_form(request, ProjectCreateForm(user=request.user, initial={
-            "plan_year": timezone.localdate().year}))
+    def may_create(self):
+        return bool(dispatchable_bodies(self.request.user))
 
-    def post(self, request):
-        if not dispatchable_bodies(request.user):
-            raise Http404
-        form = ProjectCreateForm(request.POST, user=request.user)
-        if not form.is_valid():
-            return self.render_form(request, form, status=400)
-        try:
-            project = services.project_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-            return self.render_form(request, form, status=400)
-        except errors.DomainError as exc:
-            form.add_error(None, exc.message)
-            return self.render_form(request, form, status=exc.status_code)
-        messages.success(request, _("项目已建立并交办责任单位。"))
-        return redirect(project.get_absolute_url())
+    def form_kwargs(self, instance):
+        return {"user": self.request.user, "initial": {"plan_year": timezone.localdate().year}}
+
+    def save(self, form, instance):
+        return services.project_create(actor=self.request.user, **form.cleaned_data)
 
 
 class _ProjectFormView(LoginRequiredMixin, View):
@@ -498,34 +485,22 @@ class SigningEventForm(forms.Form):
                                           else "form-control")
 
 
-class SigningEventCreateView(LoginRequiredMixin, View):
+class SigningEventCreateView(ObjectEditView):
     """登记签约活动 — the 专班's dispatchers or administrators."""
 
-    def render_form(self, request, form, status=200):
-        return render(request, "core/object_edit.html", {"form": form, "object": None, "title": _("签约活动")},
-                      status=status)
+    queryset = SigningEvent.objects.all()
+    form_class = SigningEventForm
+    title = gettext_lazy("签约活动")
+    success_message = gettext_lazy("签约活动已登记，请逐个登记签约项目。")
 
-    def get(self, request):
-        if not dispatchable_bodies(request.user):
-            raise Http404
-        return self.render_form(request, SigningEventForm(user=request.user, initial={"date": timezone.localdate()}))
+    def may_create(self):
+        return bool(dispatchable_bodies(self.request.user))
 
-    def post(self, request):
-        if not dispatchable_bodies(request.user):
-            raise Http404
-        form = SigningEventForm(request.POST, user=request.user)
-        if not form.is_valid():
-            return self.render_form(request, form, status=400)
-        try:
-            event = services.signing_event_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-            return self.render_form(request, form, status=400)
-        except errors.DomainError as exc:
-            form.add_error(None, exc.message)
-            return self.render_form(request, form, status=exc.status_code)
-        messages.success(request, _("签约活动已登记，请逐个登记签约项目。"))
-        return redirect(event.get_absolute_url())
+    def form_kwargs(self, instance):
+        return {"user": self.request.user, "initial": {"date": timezone.localdate()}}
+
+    def save(self, form, instance):
+        return services.signing_event_create(actor=self.request.user, **form.cleaned_data)
 
 
 class SignedProjectForm(forms.Form):
