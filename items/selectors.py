@@ -307,7 +307,8 @@ def overdue_by_unit(user, today=None) -> list[dict]:
 
     rows = list(overdue_items(user, today).order_by().values("lead_unit_id")
                 .annotate(count=Count("*")).order_by("-count", "lead_unit_id"))  # COUNT(*): index-only scan
-    units = Unit.objects.in_bulk([r["lead_unit_id"] for r in rows if r["lead_unit_id"]])
+    # Names only: a district has hundreds of units, and the rows are for a ranking, not for editing.
+    units = Unit.objects.only("id", "name", "short_name").in_bulk([r["lead_unit_id"] for r in rows if r["lead_unit_id"]])
     return [{"unit_id": r["lead_unit_id"], "unit": units.get(r["lead_unit_id"]), "count": r["count"]} for r in rows]
 
 
