@@ -1,6 +1,7 @@
 """The permission matrix for every ledger: role × data scope × channel (page / API detail / API list / Excel export).
 
-One row of each ledger is made for 罗家镇 (town_a's unit). The one scope module (`accounts.scope.visible_to`)
+One row of each ledger (key tasks, the item ledger, projects, findings, appeals, enterprises, inspections,
+督办单, visits, fund allocations) is made for 罗家镇 (town_a's unit). The one scope module (`accounts.scope.visible_to`)
 decides who sees it; this test checks that every channel agrees with it, and that it gives the answer the
 mechanism expects for the personas whose scope is clear-cut:
 
@@ -68,7 +69,39 @@ def _enterprise(demo, people):
                                      unit=demo.units["罗家镇"])
 
 
-# ledger: (factory, detail page route, API basename, list page route, expected view scope)
+def _inspection(demo, people):
+    from supervision.tests.factories import inspection
+
+    return inspection(people["supervisor"], [demo.units["罗家镇"]], type="onsite", title=TITLE)
+
+
+def _notice(demo, people):
+    from supervision import services
+
+    return services.notice_issue(actor=people["supervisor"], item=_finding(demo, people), problem=TITLE)
+
+
+def _visit(demo, people):
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import Role
+    from enterprises import services
+
+    Role.objects.get(code="town").permissions.add(Permission.objects.get(codename="add_visit"))
+    return services.visit_create(actor=people["town_a"], enterprise=_enterprise(demo, people),
+                                 unit=demo.units["罗家镇"], date=timezone.localdate(), findings=TITLE,
+                                 cadres=[people["town_a"].person])
+
+
+def _allocation(demo, people):
+    from funds import services
+
+    return services.allocation_create(actor=people["admin_user"], item=_project(demo, people), source="central_budget",
+                                      amount="1000", date=timezone.localdate(), managing_body=demo.bodies["资金保障组"],
+                                      document_no=TITLE)
+
+
+# ledger: (factory, detail page route or None, API basename, list page route, expected view scope)
 LEDGERS = {
     "key task 重点任务": (_task, "tasks:task_detail", "keytask", "tasks:task_list", EXPECTED),
     "item 事项总台账": (_task, "items:item_detail", "item", "items:item_list", EXPECTED),
@@ -77,6 +110,12 @@ LEDGERS = {
     "appeal 诉求工单": (_appeal, "appeals:appeal_detail", "appeal", "appeals:appeal_list", EXPECTED),
     "enterprise 企业库": (_enterprise, "enterprises:enterprise_detail", "enterprise", "enterprises:enterprise_list",
                        SHARED),
+    "inspection 督查": (_inspection, "supervision:inspection_detail", "inspection", "supervision:inspection_list",
+                      EXPECTED),
+    "notice 督办单": (_notice, "supervision:notice_detail", "supervision-notice", "supervision:notice_list", EXPECTED),
+    "visit 走访": (_visit, None, "visit", "enterprises:visit_list", EXPECTED),
+    "allocation 资金安排": (_allocation, "funds:allocation_detail", "fund-allocation", "funds:allocation_list",
+                        EXPECTED),
 }
 
 
@@ -105,16 +144,15 @@ def test_every_channel_agrees_with_the_one_scope(ledger, demo, request, client_f
         c = client_for(user)
         visible = visible_to(user, model.objects.filter(pk=row.pk)).exists()
         seen[name] = visible
-        page = c.get(reverse(detail, args=[row.pk]))
-        api = c.get(reverse(f"api:{basename}-detail", args=[row.pk]))
+        statuses = [c.get(reverse(f"api:{basename}-detail", args=[row.pk])).status_code]
+        if detail:
+            statuses.append(c.get(reverse(detail, args=[row.pk])).status_code)
         where = f"{ledger} as {name}"
         if visible:
-            assert page.status_code == 200, where
-            assert api.status_code == 200, where
+            assert statuses == [200] * len(statuses), where
             assert row.pk in _api_ids(c, basename), where
         else:
-            assert page.status_code == 404, where
-            assert api.status_code == 404, where
+            assert statuses == [404] * len(statuses), where
             assert row.pk not in _api_ids(c, basename), where
         export = c.get(reverse(listing), {"export": "xlsx"})
         if export.status_code == 200:
