@@ -134,6 +134,12 @@ def _no_user(user):
     return user is None or not getattr(user, "is_authenticated", False) or not user.is_active
 
 
+def _owes_report_q(period):
+    """In progress, of a kind that reports per 旬, and not yet reported for `period` (待报送)."""
+    return (Q(state=ItemState.IN_PROGRESS) & ~Q(kind__in=kinds_without_dekad_reports())
+            & (Q(last_report_on__isnull=True) | Q(last_report_on__lt=period.start)))
+
+
 def todo_for(user, today=None) -> dict:
     """我的待办 — querysets of what waits for `user` across every kind:
 
@@ -156,8 +162,7 @@ def todo_for(user, today=None) -> dict:
     dispatch = items.filter(_dispatch_q(user))
     return {
         "to_accept": mine.filter(state=ItemState.ASSIGNED).order_by("due_date", "pk"),
-        "to_report": mine.filter(state=ItemState.IN_PROGRESS).exclude(kind__in=kinds_without_dekad_reports())
-        .filter(Q(last_report_on__isnull=True) | Q(last_report_on__lt=period.start)).order_by("due_date", "pk"),
+        "to_report": mine.filter(_owes_report_q(period)).order_by("due_date", "pk"),
         "to_review": dispatch.filter(state=ItemState.SUBMITTED).order_by("submitted_at", "pk"),
         "overdue": mine.filter(state__in=OPEN_STATES, due_date__lt=today).order_by("due_date", "pk"),
         # Joins (not IN lists) so the partial indexes of open instructions / pending requests drive them.
@@ -184,9 +189,7 @@ def todo_counts(user, today=None) -> dict:
     review = dispatch & Q(state=ItemState.SUBMITTED)
     counts = Item.objects.filter((mine & Q(state__in=OPEN_STATES)) | review).aggregate(
         to_accept=Count("pk", filter=mine & Q(state=ItemState.ASSIGNED)),
-        to_report=Count("pk", filter=mine & Q(state=ItemState.IN_PROGRESS)
-                        & ~Q(kind__in=kinds_without_dekad_reports())
-                        & (Q(last_report_on__isnull=True) | Q(last_report_on__lt=period.start))),
+        to_report=Count("pk", filter=mine & _owes_report_q(period)),
         to_review=Count("pk", filter=review),
         overdue=Count("pk", filter=mine & Q(state__in=OPEN_STATES, due_date__lt=today)),
     )
