@@ -226,6 +226,13 @@ def dispatchable_bodies(user):
     return [b for b in bodies if services.may_dispatch(user, b)]
 
 
+def dispatchable_body_queryset(user):
+    """dispatchable_bodies() as a queryset, for a form's owning-body choice."""
+    from org.models import Body
+
+    return Body.objects.filter(pk__in=[b.pk for b in dispatchable_bodies(user)])
+
+
 class ProjectCreateForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("项目名称"), max_length=200)
     owning_body = forms.ModelChoiceField(label=gettext_lazy("所属机构"), queryset=None)
@@ -242,9 +249,9 @@ class ProjectCreateForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from org.models import Body, Person, Unit
+        from org.models import Person, Unit
 
-        self.fields["owning_body"].queryset = Body.objects.filter(pk__in=[b.pk for b in dispatchable_bodies(user)])
+        self.fields["owning_body"].queryset = dispatchable_body_queryset(user)
         self.fields["lists"].queryset = ProjectList.objects.all()
         self.fields["lead_unit"].queryset = Unit.objects.all()
         self.fields["responsible_leader"].queryset = Person.objects.all()
@@ -477,9 +484,7 @@ class SigningEventForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from org.models import Body
-
-        self.fields["owning_body"].queryset = Body.objects.filter(pk__in=[b.pk for b in dispatchable_bodies(user)])
+        self.fields["owning_body"].queryset = dispatchable_body_queryset(user)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
                                           else "form-control")
