@@ -55,15 +55,7 @@ def _is_transactional(item):
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Browser (and other transactional) tests last; the order among the others is kept.
-
-    A browser test gets one rerun: in 2 of 4 full-suite runs on a loaded 2-core machine, one POST of the
-    item-flow test never produced a navigation (never reproduced alone, in 6 runs of the browser tests and of
-    the transactional subset). The rerun is reported in the summary ("R"), so a real regression — which
-    fails twice — still fails the suite."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=2))
+    """Browser (and other transactional) tests last; the order among the others is kept."""
     late = [item for item in items if item.get_closest_marker("browser") or _is_transactional(item)]
     if late:
         early = [item for item in items if not (item.get_closest_marker("browser") or _is_transactional(item))]

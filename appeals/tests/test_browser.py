@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.actions import open_action_panel
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -38,15 +40,15 @@ def test_a_citizen_appeal_from_the_portal_to_the_rating(live_server, transaction
 
     def do(page, url, action, fill=None, select=None):
         page.goto(url)
-        page.click(f"[data-testid=action-{action}]")
+        open_action_panel(page, action)
         for name, value in (select or {}).items():
             page.locator(f"[data-testid={action}-{name}]").wait_for(state="visible")
             page.select_option(f"[data-testid={action}-{name}]", value)
         for name, value in (fill or {}).items():
             page.locator(f"[data-testid={action}-{name}]").wait_for(state="visible")
             page.fill(f"[data-testid={action}-{name}]", value)
-        page.click(f"[data-testid=submit-{action}]")
-        page.wait_for_load_state()
+        with page.expect_navigation():  # the POST and its redirect, not just the click
+            page.click(f"[data-testid=submit-{action}]")
         assert page.locator("[data-testid=action-error]").count() == 0, page.content()[:3000]
 
     # 1. the citizen, not logged in, on a phone

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from demo.org_demo import load_if_empty
+from tests.browser.actions import open_action_panel
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +60,7 @@ def test_three_users_take_a_task_from_assignment_to_closure(live_server, transac
 
     def do(page, action, **fields):
         page.goto(url)
-        page.click(f"[data-testid=action-{action}]")
+        open_action_panel(page, action)
         for name, value in fields.items():
             target = page.locator(f"[data-testid={action}-{name}]")
             target.wait_for(state="visible")
@@ -92,7 +93,7 @@ def test_three_users_take_a_task_from_assignment_to_closure(live_server, transac
 
     # two 旬 reports: the second form is pre-filled with the first ("fill once")
     town.goto(url)
-    town.click("[data-testid=action-report]")
+    town.click("[data-testid=action-report]")  # a link to the report page, not a panel
     town.fill("[data-testid=report-percent]", "30")
     town.fill("[data-testid=report-narrative]", "已走访企业15家，建立一企一档15份")
     shot(town, "2-report-form")
@@ -102,7 +103,7 @@ def test_three_users_take_a_task_from_assignment_to_closure(live_server, transac
     ProgressReport.objects.filter(item_id=draft.pk).update(period_start=previous.start)  # it was last 旬's
     Item.objects.filter(pk=draft.pk).update(last_report_on=previous.start)
     town.goto(url)
-    town.click("[data-testid=action-report]")
+    town.click("[data-testid=action-report]")  # a link to the report page, not a panel
     assert town.input_value("[data-testid=report-narrative]") == "已走访企业15家，建立一企一档15份"
     town.fill("[data-testid=report-percent]", "80")
     town.fill("[data-testid=report-narrative]", "已走访企业40家，建立一企一档40份")
