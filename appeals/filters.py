@@ -5,9 +5,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import StyledFilterSet
 from core.validators import normalize_phone
 from items.models import ItemState
-from org.filters import StyledFilterSet
 from org.models import Area, Unit
 
 from .models import Appeal, AppealCategory, Channel, Level, Outcome, Satisfaction

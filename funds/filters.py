@@ -28,10 +28,6 @@ class AllocationFilter(df.FilterSet):
         model = Allocation
         fields = []
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request = request
-
     def filter_q(self, qs, name, value):
         from django.db.models import Q
 
@@ -53,10 +49,6 @@ class DisbursementFilter(df.FilterSet):
     class Meta:
         model = Disbursement
         fields = []
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request = request
 
 
 __all__ = ["AllocationFilter", "DisbursementFilter", "Item"]

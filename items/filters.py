@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from org.filters import StyledFilterSet
+from core.filters import StyledFilterSet
 from org.models import Area, Body, Unit
 
 from .models import OPEN_STATES, Item, ItemKind, ItemState, Light, SupervisionLevel

@@ -1,21 +1,10 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.widgets import FastSelect
+from core.filters import StyledFilterSet
 
 from .models import Area, AreaLevel, Body, BodyKind, Mechanism, Person, Unit, UnitKind
-
-
-class StyledFilterSet(django_filters.FilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            if type(field.widget) is forms.Select:  # long unit/area lists: render options in one join
-                field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
-            css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
-            field.widget.attrs.setdefault("class", css)
 
 
 class AreaFilter(StyledFilterSet):

@@ -51,10 +51,6 @@ class ProjectFilter(df.FilterSet):
         model = Project
         fields = []
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request = request
-
     def noop(self, qs, name, value):
         return qs
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.errors import DomainError
+from core.filters import StyledFilterSet
 from core.tables import Column, choice_badge
 from core.views import ObjectListView
 from items.models import ItemState, Light
@@ -151,7 +152,7 @@ class ThisWeekView(LoginRequiredMixin, View):
 
 # ------------------------------------------------------------------------------------ inspections
 
-class InspectionFilter(django_filters.FilterSet):
+class InspectionFilter(StyledFilterSet):
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=gettext_lazy("日期从"),
                                           widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=gettext_lazy("日期至"),
@@ -164,11 +165,6 @@ class InspectionFilter(django_filters.FilterSet):
         model = Inspection
         fields = []
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.form.fields.values():
-            f.widget.attrs.setdefault("class", "form-select form-select-sm" if hasattr(f, "choices")
-                                      else "form-control form-control-sm")
 
 
 class InspectionList(ObjectListView):
@@ -336,14 +332,15 @@ class InspectionPhotoDownload(LoginRequiredMixin, View):
 
 # ------------------------------------------------------------------------------------ findings (问题台账)
 
-class FindingFilter(django_filters.FilterSet):
+class FindingFilter(StyledFilterSet):
     q = django_filters.CharFilter(method="search", label=gettext_lazy("关键词"))
     state = django_filters.ChoiceFilter(
         choices=[(s, ItemState(s).label) for s in (ItemState.ASSIGNED, ItemState.IN_PROGRESS, ItemState.RECTIFIED,
                                                    ItemState.STRUCK_OFF)], label=gettext_lazy("状态"))
     category = django_filters.ChoiceFilter(choices=FindingCategory.choices, label=gettext_lazy("类别"))
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label=gettext_lazy("严重程度"))
-    lead_unit = django_filters.ModelChoiceFilter(queryset=None, label=gettext_lazy("整改单位"))
+    lead_unit = django_filters.ModelChoiceFilter(queryset=lambda request: forms.active_units(),
+                                                 label=gettext_lazy("整改单位"))
     light = django_filters.ChoiceFilter(choices=Light.choices, label=gettext_lazy("红黄绿灯"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=gettext_lazy("逾期未整改"),
                                            widget=django_filters.widgets.BooleanWidget())
@@ -356,14 +353,6 @@ class FindingFilter(django_filters.FilterSet):
         model = Finding
         fields = []
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        from org.models import Unit
-
-        self.filters["lead_unit"].queryset = Unit.objects.filter(is_active=True).order_by("path")
-        for f in self.form.fields.values():
-            f.widget.attrs.setdefault("class", "form-select form-select-sm" if hasattr(f, "choices")
-                                      else "form-control form-control-sm")
 
     def search(self, qs, name, value):
         from django.db.models import Q
@@ -510,7 +499,7 @@ class FindingFromItem(LoginRequiredMixin, View):
 
 # ------------------------------------------------------------------------------------ 督办单
 
-class NoticeFilter(django_filters.FilterSet):
+class NoticeFilter(StyledFilterSet):
     level = django_filters.ChoiceFilter(choices=NoticeLevel.choices, label=gettext_lazy("督办等级"))
     state = django_filters.ChoiceFilter(choices=NoticeState.choices, label=gettext_lazy("状态"))
     year = django_filters.NumberFilter(label=gettext_lazy("年度"))
@@ -519,11 +508,6 @@ class NoticeFilter(django_filters.FilterSet):
         model = SupervisionNotice
         fields = []
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.form.fields.values():
-            f.widget.attrs.setdefault("class", "form-select form-select-sm" if hasattr(f, "choices")
-                                      else "form-control form-control-sm")
 
 
 class NoticeList(ObjectListView):
