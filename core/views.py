@@ -39,6 +39,17 @@ def apply_form_errors(form, exc):
             form.add_error(None, message)
 
 
+def form_error_status(form, exc):
+    """A service refused a form's input: put its messages on the form (a ValidationError's on their fields,
+    a DomainError's on top) and return the status to answer with — 400, or the DomainError's own (403, 404,
+    409 …)."""
+    if isinstance(exc, DomainError):
+        form.add_error(None, exc.message)
+        return exc.status_code
+    apply_form_errors(form, exc)
+    return 400
+
+
 class ScopedViewMixin(LoginRequiredMixin):
     queryset = None
     action = "view"
@@ -173,12 +184,8 @@ class ObjectEditView(ScopedViewMixin, View):
                 # Re-check after the write: the saved row must still be inside the user's scope.
                 if not visible_to(request.user, type(obj)._default_manager.filter(pk=obj.pk)).exists():
                     raise DomainError(_("保存后的记录超出了您的数据范围，操作已撤销。"))
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-            return self.render_form(form, instance, status=400)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-            return self.render_form(form, instance, status=exc.status_code)
+        except (ValidationError, DomainError) as exc:
+            return self.render_form(form, instance, status=form_error_status(form, exc))
         messages.success(request, self.success_message)
         return redirect(obj.get_absolute_url())
 

@@ -15,7 +15,7 @@ from django.views import View
 from accounts.scope import get_scoped_or_404
 from core import errors
 from core.tables import Column, choice_badge
-from core.views import ObjectEditView, ObjectListView, apply_form_errors
+from core.views import ObjectEditView, ObjectListView, form_error_status
 
 from . import selectors, services
 from .filters import AllocationFilter, DisbursementFilter
@@ -113,12 +113,8 @@ class AllocationDetailView(LoginRequiredMixin, View):
             return self.render_page(request, allocation, form, status=400)
         try:
             services.disbursement_create(actor=request.user, allocation=allocation, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-            return self.render_page(request, allocation, form, status=400)
-        except errors.DomainError as exc:
-            form.add_error(None, exc.message)
-            return self.render_page(request, allocation, form, status=exc.status_code)
+        except (ValidationError, errors.DomainError) as exc:
+            return self.render_page(request, allocation, form, status=form_error_status(form, exc))
         messages.success(request, _("已保存。"))
         return redirect(reverse("funds:allocation_detail", args=[allocation.pk]))
 

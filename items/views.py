@@ -25,7 +25,7 @@ from django.views import View
 
 from accounts.scope import user_scope
 from core import errors
-from core.views import ObjectListView, apply_form_errors
+from core.views import ObjectListView, apply_form_errors, form_error_status
 from org.models import Body, Unit
 
 from . import selectors, workflow
@@ -560,12 +560,8 @@ class CalendarView(LoginRequiredMixin, View):
         cd = form.cleaned_data
         try:
             workcal.calendar_day_set(actor=request.user, date=cd["date"], is_workday=cd["is_workday"], name=cd["name"])
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-            return self._render(request, year, form, status=400)
-        except errors.DomainError as exc:
-            form.add_error(None, exc.message)
-            return self._render(request, year, form, status=exc.status_code)
+        except (ValidationError, errors.DomainError) as exc:
+            return self._render(request, year, form, status=form_error_status(form, exc))
         messages.success(request, _("已保存 %(date)s。") % {"date": cd["date"]})
         return redirect(f"{reverse('items:calendar')}?year={cd['date'].year}")
 

@@ -18,7 +18,7 @@ from django.views import View
 from accounts.scope import get_scoped_or_404
 from core import errors
 from core.tables import Column, choice_badge
-from core.views import ObjectDetailView, ObjectEditView, ObjectListView, apply_form_errors
+from core.views import ObjectDetailView, ObjectEditView, ObjectListView, form_error_status
 from items.models import ItemState, Light
 
 from . import selectors, services
@@ -317,12 +317,8 @@ class _ProjectFormView(LoginRequiredMixin, View):
             return self.render_form(request, project, form, status=400)
         try:
             self.save(request, project, form.cleaned_data)
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-            return self.render_form(request, project, form, status=400)
-        except errors.DomainError as exc:
-            form.add_error(None, exc.message)
-            return self.render_form(request, project, form, status=exc.status_code)
+        except (ValidationError, errors.DomainError) as exc:
+            return self.render_form(request, project, form, status=form_error_status(form, exc))
         messages.success(request, _("已保存。"))
         return redirect(project.get_absolute_url())
 
@@ -541,11 +537,8 @@ class SignedProjectAddView(LoginRequiredMixin, View):
                                             project=form.cleaned_data["project_number"])
                 messages.success(request, _("签约项目已登记。"))
                 return redirect(event.get_absolute_url())
-            except ValidationError as exc:
-                apply_form_errors(form, exc)
-            except errors.DomainError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status_code
+            except (ValidationError, errors.DomainError) as exc:
+                status = form_error_status(form, exc)
         detail = SigningEventDetailView(request=request)
         return render(request, detail.template_name,
                       {"object": event, **detail.get_extra_context(event), "signed_form": form}, status=status)
@@ -642,12 +635,8 @@ class CarrierEditView(LoginRequiredMixin, View):
         try:
             saved = services.carrier_save(actor=request.user, carrier=carrier, data=data,
                                           expected_version=form.cleaned_data.get("version"))
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-            return self.render_form(request, form, carrier, status=400)
-        except errors.DomainError as exc:
-            form.add_error(None, exc.message)
-            return self.render_form(request, form, carrier, status=exc.status_code)
+        except (ValidationError, errors.DomainError) as exc:
+            return self.render_form(request, form, carrier, status=form_error_status(form, exc))
         messages.success(request, _("已保存。"))
         return redirect(saved.get_absolute_url())
 

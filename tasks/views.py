@@ -15,7 +15,7 @@ from django.views import View
 
 from core.errors import DomainError
 from core.tables import Column
-from core.views import ObjectListView
+from core.views import ObjectListView, form_error_status
 from items.tables import BadgeColumn
 from items.templatetags.item_tags import light_badge_html, state_badge_html
 
@@ -112,14 +112,8 @@ class TaskCreate(LoginRequiredMixin, View):
             else:
                 task = services.task_create(lead_unit=units[0], co_units=list(d["co_units"]), **common)
                 messages.success(request, _("已交办：%(number)s") % {"number": task.number})
-        except ValidationError as exc:
-            from core.views import apply_form_errors
-
-            apply_form_errors(form, exc)
-            return self._render(request, form, formset, status=400)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-            return self._render(request, form, formset, status=exc.status_code)
+        except (ValidationError, DomainError) as exc:
+            return self._render(request, form, formset, status=form_error_status(form, exc))
         return redirect(task.get_absolute_url())
 
 
