@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.actions import open_action_panel
+from tests.browser.helpers import log_in, open_action_panel
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "Taizhang@2023"
 
 
 def test_a_citizen_appeal_from_the_portal_to_the_rating(live_server, transactional_db, browser, settings):
@@ -30,13 +29,7 @@ def test_a_citizen_appeal_from_the_portal_to_the_rating(live_server, transaction
         return browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
 
     def login(username):
-        page = new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("[data-testid=login-submit]")
-        page.wait_for_load_state()
-        return page
+        return log_in(browser, live_server, username, width=390, height=844)
 
     def do(page, url, action, fill=None, select=None):
         page.goto(url)

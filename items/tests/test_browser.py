@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from demo.org_demo import load_if_empty
-from tests.browser.actions import open_action_panel
+from tests.browser.helpers import log_in, open_action_panel
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "Taizhang@2023"
 
 
 def _buttons(page):
@@ -46,13 +45,8 @@ def test_three_users_take_a_task_from_assignment_to_closure(live_server, transac
     url = f"{live_server.url}/items/{draft.pk}/"
 
     def login(username):
-        page = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+        page = log_in(browser, live_server, username, width=390, height=844)
         page.set_default_timeout(90_000)  # a loaded 2-core CI machine can take long over one POST + redirect
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        with page.expect_navigation():
-            page.click("[data-testid=login-submit]")
         return page
 
     def shot(page, name):

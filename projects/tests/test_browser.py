@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from demo.org_demo import load_if_empty
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "Taizhang@2023"
 
 
 def test_the_responsible_unit_records_a_month_and_sees_the_totals_change(live_server, transactional_db, browser):
@@ -36,12 +36,7 @@ def test_the_responsible_unit_records_a_month_and_sees_the_totals_change(live_se
         services.investment_report(actor=admin, project=project, year=year, month=month - 1,
                                    cumulative_amount="2000")
 
-    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "town")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_load_state()
+    page = log_in(browser, live_server, "town")
 
     ledger = f"{live_server.url}/projects/?year={year}&month={month}"
     page.goto(ledger)

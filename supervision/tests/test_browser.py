@@ -6,23 +6,13 @@ from pathlib import Path
 import pytest
 
 from demo.org_demo import load_if_empty
+from tests.browser.helpers import log_in
 
 from .factories import png_bytes
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "Taizhang@2023"
-
-
-def _login(browser, base, username):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_load_state()
-    return page
 
 
 def test_inspection_finding_rectify_verify_and_bulletin(live_server, transactional_db, browser, tmp_path):
@@ -38,7 +28,7 @@ def test_inspection_finding_rectify_verify_and_bulletin(live_server, transaction
     luojia = Unit.objects.get(short_name="罗家镇")
 
     # 1. the supervisor records today's inspection and a finding for 罗家镇
-    sup = _login(browser, base, "supervisor")
+    sup = log_in(browser, live_server, "supervisor")
     sup.goto(f"{base}/supervision/inspections/new/")
     sup.fill("[data-testid=date]", timezone.localdate().isoformat())
     sup.fill("[data-testid=title]", "城建项目现场督导")
@@ -61,7 +51,7 @@ def test_inspection_finding_rectify_verify_and_bulletin(live_server, transaction
     sup.screenshot(path=str(ARTIFACTS / "supervision-1-inspection.png"), full_page=True)
 
     # 2. the town accepts and rectifies with a photo
-    town = _login(browser, base, "town")
+    town = log_in(browser, live_server, "town")
     town.goto(f"{base}/supervision/findings/")
     town.click(f"text={finding.number}")
     town.wait_for_load_state()

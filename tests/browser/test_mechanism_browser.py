@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.browser import helpers
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
@@ -19,14 +21,10 @@ def demo_loaded(transactional_db):
     load_org_demo_if_empty()
 
 
-def log_in(browser, live_server, username, *, width=1280, height=900):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", settings.TAIZHANG_DEMO_PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{live_server.url}/")
+def log_in(browser, live_server, username, **viewport):
+    """Signed in, on the page a login lands on: the mechanism chart at /."""
+    page = helpers.log_in(browser, live_server, username, **viewport)
+    assert page.url == f"{live_server.url}/"
     return page
 
 
