@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("账号与权限")
+
+    def ready(self):
+        from core import ports
+
+        from .personal import may_see_personal_data
+        from .scope import get_scoped_or_404, has_model_permission, user_scope, visible_to
+
+        ports.scope.provide(visible_to=visible_to, get_scoped_or_404=get_scoped_or_404,
+                            has_model_permission=has_model_permission, may_see_personal_data=may_see_personal_data,
+                            user_scope=user_scope)

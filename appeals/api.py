@@ -4,11 +4,10 @@ one value is its own audited POST."""
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
 from accounts.scope import visible_to
-from api.viewsets import expected_version
+from core.api import request_version
 from items.services import perform
 from org.models import Area, Unit
 
@@ -105,9 +104,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         appeal = self.get_object()
         s = ActionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        version = expected_version(request)
-        if version is None:
-            raise DRFValidationError({"version": "请在 If-Match 头或 version 字段中给出版本号。"})
+        version = request_version(request)
         perform(appeal, s.validated_data["action"], request.user, version, note=s.validated_data["note"],
                 reason_code=s.validated_data["reason_code"], data=s.validated_data["data"],
                 request_key=s.validated_data["request_key"] or None)

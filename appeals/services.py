@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from audit.services import audit_record
 from core.errors import NotFound, PermissionDenied, ValidationError
+from core.services import TRUSTED
 from core.validators import normalize_id_number, normalize_phone
 from items.models import ItemKind, ItemState
 from items.services import item_create, may_create, perform
@@ -320,4 +321,4 @@ def routing_rule_save(*, actor, rule=None, data):
         raise ValidationError(_("该类别在该属地已有派单规则。"))
     if rule is None:
         return create_object(RoutingRule(**data), actor=actor)
-    return update_object(rule, actor=actor, changes=data)
+    return update_object(rule, actor=actor, changes=data, expected_version=TRUSTED)

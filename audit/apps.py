@@ -7,4 +7,9 @@ class AuditConfig(AppConfig):
     verbose_name = _("审计日志")
 
     def ready(self):
+        from core import ports
+
         from . import signals  # noqa: F401  login / logout / failed login
+        from .services import audit_change, audit_record, diff, snapshot
+
+        ports.audit.provide(record=audit_record, change=audit_change, snapshot=snapshot, diff=diff)

@@ -31,4 +31,11 @@ class Conflict(DomainError):
     default_message = _("该记录已被他人修改，请刷新后重试；您填写的内容已保留。")
 
 
-__all__ = ["DomainError", "PermissionDenied", "NotFound", "Conflict", "ValidationError"]
+class PreconditionRequired(DomainError):
+    """A write that must say which version it saw (If-Match / version) came without one."""
+
+    status_code = 428
+    default_message = _("请提供版本号（If-Match 请求头或 version 字段）。")
+
+
+__all__ = ["PreconditionRequired", "DomainError", "PermissionDenied", "NotFound", "Conflict", "ValidationError"]

@@ -1,6 +1,8 @@
 """Global search: apps register (model, fields, label); results are scoped by accounts.scope."""
 from django.db.models import Q
 
+from . import ports
+
 SEARCHABLE = []
 
 
@@ -9,8 +11,6 @@ def register(model, fields, label):
 
 
 def search(user, q, limit=20):
-    from accounts.scope import visible_to
-
     q = (q or "").strip()
     if not q:
         return []
@@ -19,7 +19,7 @@ def search(user, q, limit=20):
         cond = Q()
         for f in fields:
             cond |= Q(**{f"{f}__icontains": q})
-        objects = list(visible_to(user, model._default_manager.all()).filter(cond)[:limit])
+        objects = list(ports.scope.visible_to(user, model._default_manager.all()).filter(cond)[:limit])
         if objects:
             groups.append({"label": label, "objects": objects})
     return groups

@@ -7,6 +7,9 @@ from typing import Any
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from . import ports
+from .masking import mask
+
 
 @dataclass
 class Column:
@@ -32,10 +35,7 @@ class Column:
         if hasattr(value, "all"):
             value = "、".join(str(v) for v in value.all())
         if self.personal and value:
-            from accounts.personal import may_see_personal_data
-            from core.masking import mask
-
-            if not may_see_personal_data(user):
+            if not ports.scope.may_see_personal_data(user):
                 value = mask(self.personal, value)
         return value
 

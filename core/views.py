@@ -16,12 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts.scope import get_scoped_or_404, has_model_permission, visible_to
-from audit.models import AuditAction
-from audit.services import audit_record
-
+from . import ports
 from .errors import DomainError
 from .excel import workbook, xlsx_response
+from .services import record_refusal
 
 
 def is_htmx(request):
@@ -42,7 +40,8 @@ def apply_form_errors(form, exc):
 def form_error_status(form, exc):
     """A service refused a form's input: put its messages on the form (a ValidationError's on their fields,
     a DomainError's on top) and return the status to answer with — 400, or the DomainError's own (403, 404,
-    409 …)."""
+    409 …). A refusal still owed to the audit log is written here, after the view's transaction ended."""
+    record_refusal(exc)
     if isinstance(exc, DomainError):
         form.add_error(None, exc.message)
         return exc.status_code
@@ -61,10 +60,10 @@ class ScopedViewMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self, action=None):
-        return visible_to(self.request.user, self.queryset.all(), action or self.action)
+        return ports.scope.visible_to(self.request.user, self.queryset.all(), action or self.action)
 
     def get_object(self, action=None, **lookup):
-        return get_scoped_or_404(self.request.user, self.queryset.all(), action or self.action, **lookup)
+        return ports.scope.get_scoped_or_404(self.request.user, self.queryset.all(), action or self.action, **lookup)
 
 
 class ObjectListView(ScopedViewMixin, View):
@@ -112,7 +111,7 @@ class ObjectListView(ScopedViewMixin, View):
             "filter": self.filter,
             "querystring": params.urlencode(),
             "export_querystring": (params.urlencode() + "&" if params else "") + "export=xlsx",
-            "add_url": self.add_url if self.add_url and has_model_permission(request.user, qs.model, "add") else None,
+            "add_url": self.add_url if self.add_url and ports.scope.has_model_permission(request.user, qs.model, "add") else None,
             "sort": request.GET.get("sort", ""),
             **self.get_extra_context(),
         }
@@ -124,7 +123,7 @@ class ObjectListView(ScopedViewMixin, View):
         rows = ([c.raw(obj, self.request.user) for c in columns] for obj in qs)
         title = str(self.title or qs.model._meta.verbose_name_plural)
         wb = workbook(title, [c.header for c in columns], rows)
-        audit_record(action=AuditAction.EXPORT, actor=self.request.user, object_type=qs.model._meta.label_lower,
+        ports.audit.record(action=ports.AUDIT.export, actor=self.request.user, object_type=qs.model._meta.label_lower,
                      object_repr=title, message=self.request.GET.urlencode())
         return xlsx_response(wb, f"{self.export_name or title}.xlsx")
 
@@ -155,7 +154,7 @@ class ObjectEditView(ScopedViewMixin, View):
     def may_create(self):
         """Who gets the create form (the others: 404). Default: the model's add permission; a ledger whose
         rows are created by a body's dispatchers says so here (the service checks again)."""
-        return has_model_permission(self.request.user, self.queryset.model, "add")
+        return ports.scope.has_model_permission(self.request.user, self.queryset.model, "add")
 
     def _instance(self, pk):
         if pk is None:
@@ -182,7 +181,7 @@ class ObjectEditView(ScopedViewMixin, View):
             with transaction.atomic():
                 obj = self.save(form, instance)
                 # Re-check after the write: the saved row must still be inside the user's scope.
-                if not visible_to(request.user, type(obj)._default_manager.filter(pk=obj.pk)).exists():
+                if not ports.scope.visible_to(request.user, type(obj)._default_manager.filter(pk=obj.pk)).exists():
                     raise DomainError(_("保存后的记录超出了您的数据范围，操作已撤销。"))
         except (ValidationError, DomainError) as exc:
             return self.render_form(form, instance, status=form_error_status(form, exc))

@@ -3,7 +3,7 @@ personal data (contact name and phone) masked unless the role may see it."""
 from rest_framework import serializers
 
 from accounts.personal import may_see_personal_data
-from api.viewsets import ScopedModelViewSet
+from core.api import ScopedModelViewSet, request_version
 from core.masking import mask
 
 from . import filters, services
@@ -57,10 +57,8 @@ class EnterpriseViewSet(ScopedModelViewSet):
                                           expected_version=expected_version)
 
     def perform_destroy(self, instance):
-        from api.viewsets import expected_version
-
         services.enterprise_delete(actor=self.request.user, enterprise=instance,
-                                   expected_version=expected_version(self.request))
+                                   expected_version=request_version(self.request))
 
 
 class VisitViewSet(ScopedModelViewSet):

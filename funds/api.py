@@ -5,7 +5,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from accounts.scope import get_scoped_or_404, visible_to
-from api.viewsets import ScopedModelViewSet
+from core.api import ScopedModelViewSet
 
 from . import selectors, services
 from .filters import AllocationFilter, DisbursementFilter

@@ -16,6 +16,9 @@ class KindSpec:
     # Does an open item of this kind owe a progress report every 旬? A 12345 work order closed in five working
     # days does not: it is left out of "to report", the submission board and the missed-report yellow light.
     dekad_reports: bool = True
+    # Separation of duties (Transition.separate_from): nobody reviews what they submitted or decides on their
+    # own extension request. On for every kind unless a kind's own rows make it meaningless.
+    separation_of_duties: bool = True
 
 
 KINDS: dict[str, KindSpec] = {}

@@ -23,9 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import user_scope, visible_to
-from audit.models import AuditAction, AuditOutcome
+from audit.models import AuditAction
 from audit.services import audit_change, audit_record, diff, snapshot
 from core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
+from core.services import TRUSTED, Denied, parse_date, refusal_error, require_version
 
 from . import calendar as workcal  # noqa: F401  (connects the calendar cache invalidation)
 from .attachments import check_upload, save_attachment
@@ -54,6 +55,7 @@ from .workflow import (
     find_transition,
     known_actions,
     roles_of,
+    separation_violated,
     user_roles,
 )
 
@@ -185,10 +187,7 @@ def item_update_fields(*, item, actor, expected_version, changes) -> Item:
                 bad.append(name)
     if bad:
         raise ValidationError({name: _("该字段不能在此修改（请通过流程操作）。") for name in bad})
-    try:
-        expected_version = int(expected_version)
-    except (TypeError, ValueError):
-        raise ValidationError({"version": _("版本号无效，请刷新页面后重试。")}) from None
+    expected_version = require_version(expected_version)
     changes = dict(changes)
     m2m = {"co_units": changes.pop("co_units")} if "co_units" in changes else None
     if "due_date" in changes:
@@ -253,16 +252,11 @@ class ActionContext:
 
 
 def _parse_date(value):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str) and value.strip():
-        try:
-            return datetime.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
+    """A date from action input, or None when it is missing or not a date (the caller names the field)."""
+    try:
+        return parse_date(value, required=False)
+    except ValidationError:
+        return None
 
 
 def _clean_required(transition, item, note, reason_code, data):
@@ -544,14 +538,6 @@ HANDLERS = {
 STATE_FIELDS = ("state", "light", "light_reason", "version", "updated_at")
 
 
-class _Denied(Exception):
-    """Carries a refusal out of the transaction so its audit row is written after the rollback."""
-
-    def __init__(self, error, item, action, message):
-        super().__init__(str(message))
-        self.error, self.item, self.action, self.message = error, item, action, message
-
-
 def _json_safe(value):
     if isinstance(value, dict):
         return {str(k): _json_safe(v) for k, v in value.items()}
@@ -571,8 +557,9 @@ def perform(item, action, actor, expected_version, *, note="", reason_code="", d
             request_key=None, at=None, notify=None) -> ItemAction:
     """Apply `action` to `item` as `actor`. See the module docstring.
 
-    expected_version: the version the user saw (None only for trusted callers — commands, imports — that
-    act on the current version). request_key: idempotency key; a repeat returns the first ItemAction.
+    expected_version: the version the user saw (`core.services.require_version`: missing → 428, malformed →
+    400), or `TRUSTED` for callers that act on the current version — commands, imports, the demo, a service
+    acting on an item it has just changed. request_key: idempotency key; a repeat returns the first ItemAction.
     at: "now" for backfills and imports. notify: send notifications (default: yes, unless `at` is given).
     Raises NotFound (404), PermissionDenied (403), ValidationError (400), Conflict (409).
     """
@@ -586,9 +573,8 @@ def perform(item, action, actor, expected_version, *, note="", reason_code="", d
             row, ctx = _perform_locked(item_id, action, actor, expected_version, note=note or "",
                                        reason_code=reason_code or "", data=data, checked_files=checked_files,
                                        request_key=request_key, at=at)
-    except _Denied as denied:
-        _audit_denied(denied, actor)
-        raise denied.error from None
+    except Denied as denied:
+        raise refusal_error(denied) from None
     except IntegrityError:
         # Two identical requests raced past the check: the loser returns the winner's row.
         if request_key:
@@ -611,14 +597,19 @@ def _copy_back(target, source):
             setattr(target, f.attname, getattr(source, f.attname))
 
 
-def _audit_denied(denied, actor):
-    try:
-        audit_record(action=AuditAction.WORKFLOW, outcome=AuditOutcome.DENIED, actor=actor,
-                     object_type=Item._meta.label_lower, object_id=str(denied.item.pk if denied.item else ""),
-                     object_repr=str(denied.item) if denied.item else "",
-                     message=f"{denied.action}: {denied.message}")
-    except Exception:  # noqa: BLE001 — the refusal must reach the user even if auditing it failed
-        log.exception("could not audit a refused workflow action")
+def _refuse(error, item, actor, action, message):
+    """A refusal of `action`: rolled back, then audited as a denied workflow action (perform's caller)."""
+    return Denied(error, actor=actor, what=action, obj=item, audit_action=AuditAction.WORKFLOW,
+                  object_repr=str(item) if item else "")
+
+
+def _kind_row(item):
+    """The kind's own row of `item` (a Finding, a Project …), or None for a plain Item — so that the audit
+    diff also shows what a handler changed in the kind's own fields."""
+    spec = kind_spec(item.kind)
+    if spec is None or spec.model is Item:
+        return None
+    return spec.model._default_manager.filter(pk=item.pk).first()
 
 
 def _perform_locked(item_id, action, actor, expected_version, *, note, reason_code, data, checked_files,
@@ -631,18 +622,14 @@ def _perform_locked(item_id, action, actor, expected_version, *, note, reason_co
     except Item.DoesNotExist:
         raise NotFound() from None
     if actor is None or not visible_to(actor, Item.objects.filter(pk=item_id)).exists():
-        raise _Denied(NotFound(), item, action, _("超出数据范围"))
+        raise _refuse(NotFound(), item, actor, action, _("超出数据范围"))
     if request_key:
         existing = ItemAction.objects.filter(item_id=item_id, request_key=request_key).first()
         if existing is not None:
             existing.replayed = True  # the API answers 200 instead of 201
             return existing, None
-    if expected_version is not None:
-        try:
-            expected_version = int(expected_version)
-        except (TypeError, ValueError):
-            raise ValidationError({"version": _("版本号无效，请刷新页面后重试。")}) from None
-    if expected_version is not None and expected_version != item.version:
+    expected_version = require_version(expected_version)
+    if expected_version is not TRUSTED and expected_version != item.version:
         raise Conflict(data={"current_version": item.version})
     transition = find_transition(item.kind, item.state, action)
     if transition is None:
@@ -652,16 +639,20 @@ def _perform_locked(item_id, action, actor, expected_version, *, note, reason_co
                 "state": state_label, "action": _action_label(item.kind, action)}
         else:
             message = _("未知的操作：%(action)s") % {"action": action}
-        raise _Denied(ValidationError({"action": message}), item, action, message)
+        raise _refuse(ValidationError({"action": message}), item, actor, action, message)
     if transition.withdrawn:
         message = str(transition.help)
-        raise _Denied(ValidationError({"action": message}), item, action, message)
+        raise _refuse(ValidationError({"action": message}), item, actor, action, message)
     roles = roles_of(actor, item)
     if not roles & set(transition.roles):
         message = _("您无权对该事项执行“%(action)s”。") % {"action": transition.label}
-        raise _Denied(PermissionDenied(message), item, action, message)
+        raise _refuse(PermissionDenied(message), item, actor, action, message)
+    if separation_violated(item, actor, transition):
+        message = _("“%(action)s”须由他人办理：不能审批自己提交或申请的事项。") % {"action": transition.label}
+        raise _refuse(PermissionDenied(message, code="separation_of_duties"), item, actor, action, message)
     cleaned = _clean_required(transition, item, note, reason_code, data)
-    before = snapshot(item)
+    kind_row = _kind_row(item)
+    before = {**snapshot(item), **(snapshot(kind_row) or {})}
     ctx = ActionContext(item=item, actor=actor, transition=transition, note=note, reason_code=reason_code,
                         data=data, cleaned=cleaned, now=now, today=today)
     from_state = item.state
@@ -684,7 +675,8 @@ def _perform_locked(item_id, action, actor, expected_version, *, note, reason_co
         request_key=request_key)
     for checked in checked_files:
         save_attachment(item=item, action=row, checked=checked, actor=actor)
-    b, a = diff(before, snapshot(item))
+    kind_row = _kind_row(item) if kind_row is not None else None  # as the handler left it
+    b, a = diff(before, {**snapshot(item), **(snapshot(kind_row) or {})})
     audit_record(action=AuditAction.WORKFLOW, obj=item, actor=actor, before=b, after=a,
                  message=f"{transition.action} {transition.label}: {note}"[:1000])
     return row, ctx

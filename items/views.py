@@ -18,7 +18,6 @@ from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -30,7 +29,8 @@ from org.models import Body, Unit
 
 from . import selectors, workflow
 from .filters import ItemFilter
-from .forms import ActionForm, CalendarDayForm, ReportForm, new_request_key
+from .forms import CalendarDayForm, ReportForm, new_request_key
+from .kit import ItemDetailView, safe_next
 from .models import ExtensionRequest, Instruction, Item, Light, Notification, WorkCalendarDay
 from .tables import ITEM_COLUMNS, ITEM_EXPORT_COLUMNS
 
@@ -47,14 +47,6 @@ def _item_or_404(user, pk, *, related=True):
         return qs.get(pk=pk)
     except Item.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def _safe_next(request, fallback):
-    nxt = request.POST.get("next") or request.GET.get("next")
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
-        return nxt
-    return fallback
 
 
 # ------------------------------------------------------------------ 事项总台账 (item list)
@@ -152,53 +144,17 @@ def _period_from(value, now=None):
 # ------------------------------------------------------------------ item page and actions
 
 
-class ItemDetail(LoginRequiredMixin, View):
-    def get(self, request, pk):
-        item = _item_or_404(request.user, pk)
-        return render_item_page(request, item)
+class ItemDetail(ItemDetailView):
+    """The item page of any kind (the generic one; a kind with its own page declares it on items.kit)."""
 
-
-def render_item_page(request, item, *, failed=None, status=200):
-    """The item page. `failed` = (action, bound form, message) re-opens that action's form with the input."""
-    transitions = workflow.available_actions(item, request.user)
-    forms = []
-    report_allowed = False
-    for t in transitions:
-        if t.action == "report":
-            report_allowed = True
-            continue
-        if failed and failed[0] == t.action:
-            form = failed[1]
-            # Keep the user's input, but let the next submit carry what the page now shows.
-            form.data = form.data.copy()
-            form.data[form.add_prefix("version")] = item.version
-            form.data[form.add_prefix("request_key")] = new_request_key()
-        else:
-            form = ActionForm(transition=t, item=item,
-                              initial={"version": item.version, "request_key": new_request_key()})
-        forms.append({"transition": t, "form": form, "open": bool(failed and failed[0] == t.action)})
-    lost_input = None
-    if failed and not any(f["open"] for f in forms):
-        # The action is no longer possible (the item moved on): show what the user typed so it is not lost.
-        lost_input = {k: v for k, v in failed[1].data.items()
-                      if k.endswith(("note", "reply")) and isinstance(v, str) and v.strip()}
-    context = {
-        "item": item,
-        "title": str(item),
-        "action_forms": forms,
-        "report_allowed": report_allowed,
-        "failed_message": failed[2] if failed else None,
-        "conflict": status == 409,
-        "lost_input": lost_input,
-        "timeline": selectors.timeline(item),
-        "instructions": item.instructions.select_related("leader", "replied_by"),
-        "extensions": item.extensions.select_related("requested_by", "decided_by"),
-        "reports": item.reports.select_related("reported_by")[:12],
-        "children": selectors.items_visible(request.user).filter(parent=item).select_related("lead_unit"),
-        "kind_url": _kind_url(item),
-        "today": timezone.localdate(),
-    }
-    return render(request, "items/item_detail.html", context, status=status)
+    def get_extra_context(self, item):
+        return {
+            "instructions": item.instructions.select_related("leader", "replied_by"),
+            "extensions": item.extensions.select_related("requested_by", "decided_by"),
+            "reports": item.reports.select_related("reported_by")[:12],
+            "children": selectors.items_visible(self.request.user).filter(parent=item).select_related("lead_unit"),
+            "kind_url": _kind_url(item),
+        }
 
 
 def _kind_url(item):
@@ -212,35 +168,6 @@ def _kind_url(item):
         except NoReverseMatch:  # the kind's page is not wired (yet)
             return None
     return None
-
-
-class ItemActionView(LoginRequiredMixin, View):
-    """POST one workflow action; PRG on success, the page again with the input kept on failure."""
-
-    def post(self, request, pk):
-        from . import services
-
-        item = _item_or_404(request.user, pk)
-        action = request.POST.get("action", "")
-        transition = next((t for t in workflow.transitions_for(item.kind) if t.action == action), None)
-        if transition is None or action == "report":
-            return HttpResponseBadRequest(_("未知的操作。"))
-        form = ActionForm(request.POST, request.FILES, transition=transition, item=item)
-        if not form.is_valid():
-            return render_item_page(request, item, failed=(action, form, _("请检查填写的内容。")), status=400)
-        try:
-            services.perform(item, action, request.user, form.cleaned_data["version"], **form.perform_kwargs())
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-            return render_item_page(request, _item_or_404(request.user, pk),
-                                    failed=(action, form, _("未能执行，请检查填写的内容。")), status=400)
-        except errors.NotFound as exc:
-            raise Http404 from exc
-        except errors.DomainError as exc:  # Conflict 409, PermissionDenied 403, other 400
-            fresh = _item_or_404(request.user, pk)  # the page as it is now, with the user's input kept
-            return render_item_page(request, fresh, failed=(action, form, exc.message), status=exc.status_code)
-        messages.success(request, _("已%(action)s。") % {"action": transition.label})
-        return redirect(_safe_next(request, item.get_absolute_url()))
 
 
 class ReportView(LoginRequiredMixin, View):
@@ -466,7 +393,7 @@ class NotificationList(LoginRequiredMixin, View):
         count = qs.update(read_at=timezone.now())
         if not pk:
             messages.success(request, _("已将 %(n)s 条消息标为已读。") % {"n": count})
-        nxt = _safe_next(request, reverse("items:notifications"))
+        nxt = safe_next(request, reverse("items:notifications"))
         return redirect(nxt)
 
 

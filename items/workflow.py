@@ -22,7 +22,10 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import DONE_STATES, OPEN_STATES, ItemState
+from accounts.roles import is_admin, is_leader, is_supervisor
+
+from .kinds import kind_spec
+from .models import DONE_STATES, OPEN_STATES, ItemAction, ItemState
 
 DISPATCHER = "dispatcher"
 REVIEWER = "reviewer"
@@ -81,6 +84,10 @@ class Transition:
     # A kind's row may take a shared action away from the kind: never offered as a button, and perform()
     # refuses it (audited as denied) with `help` as the message — a finding has no 提交审核, only 整改.
     withdrawn: bool = False
+    # Separation of duties: this row must be done by someone else than the actor of the latest of these
+    # actions on the item (审核 not by who 提交; 延期审批 not by who applied). Kinds switch it off with
+    # KindSpec(separation_of_duties=False).
+    separate_from: tuple[str, ...] = ()
 
     def applies_to(self, kind):
         return not self.kinds or kind in self.kinds
@@ -101,14 +108,15 @@ TRANSITIONS: list[Transition] = [
     Transition("submit", _("提交审核"), (ItemState.IN_PROGRESS,), ItemState.SUBMITTED, (LEAD_UNIT, ASSIGNEE),
                style="success", help=_("办理完毕，提交交办方审核。")),
     Transition("approve", _("审核通过"), (ItemState.SUBMITTED,), ItemState.CLOSED, (DISPATCHER,),
-               style="success", help=_("审核通过，事项办结。")),
+               style="success", separate_from=("submit",), help=_("审核通过，事项办结（不能审核自己提交的事项）。")),
     Transition("return", _("退回"), (ItemState.SUBMITTED,), ItemState.IN_PROGRESS, (DISPATCHER,),
-               required=("note",), style="warning", help=_("审核不通过，退回继续办理，须写明原因。")),
+               required=("note",), style="warning", separate_from=("submit",),
+               help=_("审核不通过，退回继续办理，须写明原因。")),
     Transition("request_extension", _("延期申请"), WORKING, None, (LEAD_UNIT, ASSIGNEE),
                required=("due_date", "note"), style="outline-secondary",
                help=_("申请延长办理期限，待交办方审批。")),
     Transition("decide_extension", _("延期审批"), WORKING, None, (DISPATCHER,),
-               required=("extension_id", "decision"), style="outline-primary",
+               required=("extension_id", "decision"), style="outline-primary", separate_from=("request_extension",),
                help=_("同意则期限改为申请日期，原定期限保留。")),
     Transition("urge", _("催办"), OPEN, None, (DISPATCHER, LEADER, SUPERVISOR), style="outline-warning",
                help=_("提醒责任单位加快办理。")),
@@ -127,8 +135,6 @@ TRANSITIONS: list[Transition] = [
 
 def transitions_for(kind) -> list[Transition]:
     """The shared rows that apply to `kind`, then the kind's own rows (KindSpec.transitions)."""
-    from .kinds import kind_spec
-
     rows = [t for t in TRANSITIONS if t.applies_to(kind)]
     spec = kind_spec(kind)
     if spec is not None:
@@ -164,39 +170,8 @@ def known_actions(kind) -> list[str]:
 
 # --- who the user is to the item -------------------------------------------------------------------
 
-def _role_codes(user):
-    cached = getattr(user, "_taizhang_role_codes", None)
-    if cached is None:
-        cached = set(user.roles.values_list("code", flat=True)) if user.pk else set()
-        user._taizhang_role_codes = cached
-    return cached
-
-
-def _hq_member(user):
-    """Whether the user holds a seat in a command HQ (总指挥部) — cached on the user object."""
-    cached = getattr(user, "_taizhang_hq_member", None)
-    if cached is None:
-        from accounts.scope import user_scope
-        from org.models import Body, BodyKind
-
-        body_ids = user_scope(user).body_ids
-        cached = bool(body_ids) and Body.objects.filter(pk__in=body_ids, kind=BodyKind.COMMAND).exists()
-        user._taizhang_hq_member = cached
-    return cached
-
-
-def is_admin(user):
-    return bool(user.is_superuser or ADMIN in _role_codes(user))
-
-
-def is_leader(user):
-    return "district_leader" in _role_codes(user) or _hq_member(user)
-
-
-def is_supervisor(user):
-    return SUPERVISOR in _role_codes(user)
-
-
+# is_admin / is_leader / is_supervisor: the one set of role predicates (accounts.roles), re-exported here
+# for the workflow's readers.
 def user_roles(user) -> set[str]:
     """The roles a user has regardless of any particular item (leader, supervisor, admin)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -249,7 +224,7 @@ def available_actions(item, user) -> list[Transition]:
             continue
         seen.add(row.action)
         t = find_transition(item.kind, item.state, row.action)  # the kind's own row wins, as in perform()
-        if t is not None and not t.withdrawn and roles & set(t.roles):
+        if t is not None and not t.withdrawn and roles & set(t.roles) and not separation_violated(item, user, t):
             if t.action == "bounce" and not bounce_window_open(item):
                 continue
             if t.action == "decide_extension" and not item.extensions.filter(status="pending").exists():
@@ -260,6 +235,20 @@ def available_actions(item, user) -> list[Transition]:
                 continue
             result.append(t)
     return result
+
+
+def separation_violated(item, actor, transition) -> bool:
+    """Separation of duties (Transition.separate_from, KindSpec.separation_of_duties): `actor` did the latest
+    of the actions this row must be done by someone else than (审核 after their own 提交, 延期审批 of their
+    own application)."""
+    if not transition.separate_from:
+        return False
+    spec = kind_spec(item.kind)
+    if spec is not None and not spec.separation_of_duties:
+        return False
+    last = (ItemAction.objects.filter(item_id=item.pk, action__in=transition.separate_from)
+            .order_by("-time", "-id").values_list("actor_id", flat=True).first())
+    return last is not None and last == getattr(actor, "pk", None)
 
 
 def bounce_window_open(item, today=None) -> bool:

@@ -4,7 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.personal import may_see_personal_data
-from api.viewsets import ScopedModelViewSet
+from core.api import ScopedModelViewSet
 from core.masking import mask
 
 from . import filters, services

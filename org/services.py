@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.services import create_object, delete_object, update_object
+from core.services import TRUSTED, create_object, delete_object, update_object
 
 from .models import AREA_CHILD_LEVELS, Area, Body, Mechanism, Person, Seat, Unit
 
@@ -174,7 +174,7 @@ def seat_save(*, actor, seat=None, data):
         return create_object(seat, actor=actor)
     probe = Seat(pk=seat.pk, **{**_fields(seat), **data})
     _validate_seat(probe)
-    return update_object(seat, actor=actor, changes=data)
+    return update_object(seat, actor=actor, changes=data, expected_version=TRUSTED)
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from accounts.scope import get_scoped_or_404, visible_to
-from api.viewsets import ScopedModelViewSet
+from core.api import ScopedModelViewSet
 from items.models import ItemState
 from org.models import Area, Body, Person, Unit
 

@@ -11,6 +11,7 @@ import random
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core.services import TRUSTED
 from items.calendar import add_workdays
 from items.services import perform
 
@@ -144,7 +145,7 @@ def _advance(f, user, supervisor, day, week, today, rng, photos):
     accept_day = add_workdays(day, 1)
     if accept_day > today:
         return
-    perform(f, "accept", user, None, at=when(accept_day, 9))
+    perform(f, "accept", user, TRUSTED, at=when(accept_day, 9))
     if week <= 1 or (week <= 3 and rng.random() < 0.5):
         return  # still being rectified (recent)
     late = rng.random() < 0.15
@@ -159,10 +160,10 @@ def _advance(f, user, supervisor, day, week, today, rng, photos):
     if verify_day >= today or (week <= 8 and rng.random() < 0.5):
         return  # waiting for verification
     if rng.random() < 0.15:
-        perform(f, "fail_verification", supervisor, None, note="整改不彻底，现场仍有问题，请继续整改。",
+        perform(f, "fail_verification", supervisor, TRUSTED, note="整改不彻底，现场仍有问题，请继续整改。",
                 at=when(verify_day, 10))
         return
-    perform(f, "verify", supervisor, None, note="经现场核验，整改到位，予以销号。", at=when(verify_day, 16))
+    perform(f, "verify", supervisor, TRUSTED, note="经现场核验，整改到位，予以销号。", at=when(verify_day, 16))
 
 
 def _notices(supervisor, today):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from audit.services import audit_change, snapshot
 from core.errors import PermissionDenied, ValidationError
-from core.services import create_object, update_object
+from core.services import TRUSTED, create_object, update_object
 from items.models import Item, ItemState, NumberSequence
 from items.workflow import is_admin, is_supervisor
 
@@ -309,7 +309,7 @@ def finding_from_item(*, actor, item, title=None, category=None, measures="", de
             description=description or _("由事项%(number)s“%(title)s”转为督查问题。%(reason)s") % {
                 "number": item.number, "title": item.title, "reason": reason},
             measures=measures, **fields)
-        perform(item, "comment", actor, None, at=at,
+        perform(item, "comment", actor, TRUSTED, at=at,
                 note=_("已转为督查问题 %(number)s") % {"number": finding.number},
                 data={"event": "finding_raised", "finding_id": finding.pk, "finding_number": finding.number})
     return finding
@@ -396,7 +396,7 @@ def notice_issue(*, actor, item, level=None, problem="", measures="", deadline=N
     notice.save()
     notice.file.save(f"{notice.number}.docx", ContentFile(notice_docx(notice_data(notice))), save=True)
     audit_change(AuditAction.CREATE, notice, actor=actor)
-    perform(item, "comment", actor, None, at=at,
+    perform(item, "comment", actor, TRUSTED, at=at,
             note=_("签发督办单 %(number)s（%(level)s）") % {"number": notice.number, "level": notice.get_level_display()},
             data={"event": "notice_issued", "notice_id": notice.pk, "notice_number": notice.number,
                   "level": level})
@@ -418,7 +418,7 @@ def notice_deliver(*, actor, notice, at=None) -> SupervisionNotice:
     notice.state, notice.delivered_at = NoticeState.DELIVERED, at or timezone.now()
     notice.save(update_fields=["state", "delivered_at", "updated_at"])
     audit_change(AuditAction.UPDATE, notice, actor=actor, before=before)
-    perform(notice.item, "comment", actor, None, at=at, note=_("督办单 %(number)s 已送达") % {"number": notice.number},
+    perform(notice.item, "comment", actor, TRUSTED, at=at, note=_("督办单 %(number)s 已送达") % {"number": notice.number},
             data={"event": "notice_delivered", "notice_id": notice.pk, "notice_number": notice.number})
     return notice
 
@@ -443,7 +443,7 @@ def notice_reply(*, actor, notice, reply, files=(), at=None) -> SupervisionNotic
     notice.delivered_at = notice.delivered_at or now
     notice.save(update_fields=["state", "reply", "replied_at", "delivered_at", "updated_at"])
     audit_change(AuditAction.UPDATE, notice, actor=actor, before=before)
-    perform(notice.item, "comment", actor, None, at=at, files=files,
+    perform(notice.item, "comment", actor, TRUSTED, at=at, files=files,
             note=_("回复督办单 %(number)s：%(reply)s") % {"number": notice.number, "reply": reply},
             data={"event": "notice_replied", "notice_id": notice.pk, "notice_number": notice.number})
     return notice

@@ -22,6 +22,7 @@ from django.views import View
 
 from core.errors import DomainError
 from core.filters import StyledFilterSet
+from core.services import TRUSTED
 from core.tables import Column, choice_badge
 from core.views import ObjectListView
 from items.models import ItemState, Light
@@ -686,7 +687,7 @@ class BulletinPublish(LoginRequiredMixin, View):
                 bulletin.formula = formula
                 from core.services import update_object
 
-                update_object(bulletin, actor=request.user, changes={"formula": formula})
+                update_object(bulletin, actor=request.user, changes={"formula": formula}, expected_version=TRUSTED)
                 messages.success(request, _("排名公式已更换，预览已更新。"))
                 return redirect(bulletin.get_absolute_url())
             services.bulletin_publish(actor=request.user, bulletin=bulletin,

@@ -6,7 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.viewsets import ScopedModelViewSet
+from core.api import ScopedModelViewSet
 from org.models import Body, Person, Unit
 
 from . import selectors, services

@@ -56,7 +56,7 @@ def test_a_stale_version_answers_409(demo, make_item, client_for, town_a, taskfo
 def test_the_version_may_come_in_the_body_and_is_required(demo, make_item, client_for, town_a):
     item = make_item()
     client = client_for(town_a)
-    assert post_action(client, item.pk, {"action": "accept"}).status_code == 400
+    assert post_action(client, item.pk, {"action": "accept"}).status_code == 428  # no version: precondition required
     resp = post_action(client, item.pk, {"action": "accept", "version": item.version})
     assert resp.status_code == 201
 
