@@ -55,8 +55,9 @@ test: test-deps messages ## run the whole suite (SQLite; set DATABASE_URL for Po
 test-postgres: test-deps messages ## run the whole suite against PostgreSQL on 127.0.0.1:5432
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/taizhang} $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.test-installed ## ruff
+lint: $(VENV)/.test-installed ## ruff, then the import contracts (.importlinter: layers, no cycles)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 schema: install ## regenerate the committed OpenAPI document (docs/openapi.yaml)
 	DATABASE_URL= $(PY) manage.py spectacular --file docs/openapi.yaml --validate  # on SQLite: integer ranges differ by database

@@ -3,11 +3,66 @@
 The demo organisation (青山湖区, the 2023 "1+5+2" mechanism, one login per role) is loaded once into the
 test database; each test runs in a transaction rolled back afterwards, so tests never see each other.
 """
+import datetime
 import os
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+# ---------------------------------------------------------------- the suite's "today"
+# The suite never reads the real clock: every test runs on a declared day, at 10:00 Beijing time, with the
+# clock ticking from there (time-machine patches the process, so the live server's thread sees it too).
+# The default is an ordinary working day (a Wednesday); TAIZHANG_TEST_TODAY=YYYY-MM-DD runs the suite on
+# another day (`make test-dates` runs the tests marked `dates` on the 1st, the 旬 due days, 28/29 February,
+# a public holiday and a 调休 working Saturday). The browser (Chromium) keeps its own clock: the pages'
+# scripts never read the date.
+TEST_TODAY_ENV = "TAIZHANG_TEST_TODAY"
+DEFAULT_TEST_TODAY = datetime.date(2026, 11, 18)
+TEST_TZ = ZoneInfo("Asia/Shanghai")  # settings.TIME_ZONE (asserted below)
+
+
+def suite_today() -> datetime.date:
+    """The day the suite runs on: TAIZHANG_TEST_TODAY, or DEFAULT_TEST_TODAY."""
+    value = os.environ.get(TEST_TODAY_ENV, "").strip()
+    if not value:
+        return DEFAULT_TEST_TODAY
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"{TEST_TODAY_ENV}={value!r}: expected a date as YYYY-MM-DD") from None
+
+
+def _at(hour):
+    return datetime.datetime.combine(suite_today(), datetime.time(hour), tzinfo=TEST_TZ)
+
+
+def pytest_configure(config):
+    suite_today()  # a malformed TAIZHANG_TEST_TODAY stops the run before anything else
+
+
+def pytest_report_header(config):
+    return f"today: {suite_today():%Y-%m-%d (%a)} 10:00 {TEST_TZ.key} (set {TEST_TODAY_ENV}=YYYY-MM-DD to change)"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_clock():
+    """Session fixtures (the demo organisation, the live server) run at 08:00 of the declared day."""
+    from django.conf import settings
+
+    assert settings.TIME_ZONE == TEST_TZ.key, "conftest.TEST_TZ must follow settings.TIME_ZONE"
+    with time_machine.travel(_at(8), tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _test_clock(_session_clock):
+    """Each test starts at 10:00 of the declared day; the clock ticks on during the test."""
+    with time_machine.travel(_at(10), tick=True) as traveller:
+        yield traveller
 
 
 def load_org_demo_if_empty():

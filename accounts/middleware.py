@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import JsonResponse
 from django.shortcuts import redirect
 
 LOGIN_TIME_KEY = "taizhang_login_at"
@@ -23,8 +24,6 @@ class SessionTimeoutMiddleware:
             elif now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
                 logout(request)
                 if request.path.startswith("/api/"):
-                    from django.http import JsonResponse
-
                     return JsonResponse({"detail": "会话已过期，请重新登录。Session expired."}, status=401)
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)

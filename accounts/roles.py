@@ -7,6 +7,8 @@ its own (workflow relationships to one item live in items.workflow.roles_of, bui
     is_hq_member   a seat in a command HQ
     may_dispatch   交办方 of a body: may 交办 and review its work
 """
+from org.models import Body, BodyKind
+
 from .scope import user_scope
 
 ADMIN_ROLE = "admin"
@@ -35,8 +37,6 @@ def is_hq_member(user) -> bool:
         return False
     cached = getattr(user, "_taizhang_hq_member", None)
     if cached is None:
-        from org.models import Body, BodyKind
-
         body_ids = user_scope(user).body_ids
         cached = bool(body_ids) and Body.objects.filter(pk__in=body_ids, kind=BodyKind.COMMAND).exists()
         user._taizhang_hq_member = cached
@@ -84,8 +84,6 @@ def dispatchable_bodies(user, queryset):
     seated = user_scope(user).body_ids
     if not seated:
         return queryset.none()
-    from org.models import Body
-
     allowed, frontier = set(seated), set(seated)
     while frontier:  # bodies below a seated body (a 专班's sub-groups)
         frontier = set(Body.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - allowed

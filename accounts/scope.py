@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.http import Http404
 
+from org.models import Seat, Unit
+
 from .models import DataScope
 
 VIEW = "view"
@@ -37,8 +39,6 @@ def user_scope(user):
     cached = getattr(user, "_taizhang_scope", None)
     if cached is not None:
         return cached
-    from org.models import Seat, Unit
-
     scope = UserScope()
     if user.is_superuser:
         scope.everything = True
@@ -59,23 +59,57 @@ def user_scope(user):
     return scope
 
 
-def _rows_q(model, user, scope):
-    """The Q selecting the rows of `model` inside `scope`; None means no restriction."""
+def _path_q(model, path, ids, prefix=""):
+    """`path__in=ids`; when the path's last hop is a many-to-many (an item's co-units) as a subquery on the
+    through table, so that rows are not repeated — no DISTINCT, and the through table's index is used."""
+    parts = path.split("__")
+    owner = model
+    for part in parts[:-1]:
+        owner = owner._meta.get_field(part).related_model
+    field = owner._meta.get_field(parts[-1])
+    if field.many_to_many and not field.auto_created:
+        through = field.remote_field.through
+        rows = through.objects.filter(**{f"{field.m2m_reverse_field_name()}__in": ids}).values(field.m2m_field_name())
+        lead = "__".join(parts[:-1])
+        return Q(**{f"{prefix}{lead + '__' if lead else ''}pk__in": rows})
+    return Q(**{f"{prefix}{path}__in": ids})
+
+
+def scope_q(user, model, prefix=""):
+    """The Q selecting the rows of `model` that `user` may view; None means no restriction. `prefix`
+    ("item__") builds the same condition for a model that points at `model` — the board's reports, say."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    scope = user_scope(user)
     if scope.everything:
         return None
-    q = Q(pk__in=[])
+    q = Q(**{f"{prefix}pk__in": []})
     if getattr(model, "scope_unit_is_row", False):
-        q |= Q(pk__in=scope.unit_ids)
-    for name in getattr(model, "scope_units", ()):
-        if scope.unit_ids:
-            q |= Q(**{f"{name}__in": scope.unit_ids})
-    for name in getattr(model, "scope_bodies", ()):
-        if scope.body_ids:
-            q |= Q(**{f"{name}__in": scope.body_ids})
+        q |= Q(**{f"{prefix}pk__in": sorted(scope.unit_ids)})
+    if scope.unit_ids:
+        unit_ids = sorted(scope.unit_ids)
+        for name in getattr(model, "scope_units", ()):
+            q |= _path_q(model, name, unit_ids, prefix)
+    if scope.body_ids:
+        body_ids = sorted(scope.body_ids)
+        for name in getattr(model, "scope_bodies", ()):
+            q |= _path_q(model, name, body_ids, prefix)
     if scope.self_only:
         for name in getattr(model, "scope_self", ()):
-            q |= Q(**{name: user.pk})
+            q |= Q(**{f"{prefix}{name}": user.pk})
     return q
+
+
+def _repeats_rows(model):
+    """Whether a scope path goes *through* a many-to-many before its end (then a row can match twice)."""
+    for path in (*getattr(model, "scope_units", ()), *getattr(model, "scope_bodies", ())):
+        owner = model
+        for part in path.split("__")[:-1]:
+            field = owner._meta.get_field(part)
+            if field.many_to_many or field.one_to_many:
+                return True
+            owner = field.related_model
+    return False
 
 
 def has_model_permission(user, model, action):
@@ -94,16 +128,11 @@ def visible_to(user, queryset, action=VIEW):
         return queryset.none()
     if action == VIEW and getattr(model, "scope_public", False):
         return queryset
-    q = _rows_q(model, user, user_scope(user))
+    q = scope_q(user, model)
     if q is None:
         return queryset
-    # M2M conditions can repeat a row; distinct keeps counts and pages right.
-    needs_distinct = any(
-        model._meta.get_field(name.split("__")[0]).many_to_many
-        for name in (*getattr(model, "scope_units", ()), *getattr(model, "scope_bodies", ()))
-    )
     narrowed = queryset.filter(q)
-    return narrowed.distinct() if needs_distinct else narrowed
+    return narrowed.distinct() if _repeats_rows(model) else narrowed
 
 
 def can(user, obj, action=VIEW):

@@ -1,3 +1,5 @@
+import time
+
 from django.contrib import auth
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
@@ -19,8 +21,6 @@ class Login(LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        import time
-
         self.request.session[LOGIN_TIME_KEY] = time.time()
         return response
 

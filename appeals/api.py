@@ -1,14 +1,21 @@
-"""REST endpoints of the appeals ledger (staff side) — scoped like the pages; requester data masked in every
-response (withheld from the complained-about unit); workflow actions through items.services.perform; revealing
-one value is its own audited POST."""
+"""REST endpoints of the appeals ledger (staff side), declared on the item kit (items.kit):
+
+    GET  /api/appeals/                  list, scoped and filtered with the ledger's AppealFilter
+    GET  /api/appeals/{id}/             one work order, with the actions open to you
+    POST /api/appeals/                  登记 (appeals.services.appeal_create)
+    POST /api/appeals/{id}/actions/     a workflow action through items.services.perform(): the version in
+                                        If-Match (or "version"; missing → 428), Idempotency-Key header
+    GET  /api/appeals/{id}/timeline/    its timeline
+    POST /api/appeals/{id}/reveal/      reveal one requester value (audited; refused → audited too)
+
+Requester data is masked in every response (withheld from the complained-about unit)."""
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.scope import visible_to
-from core.api import request_version
-from items.services import perform
+from core.api import ERRORS, ScopedQuerysetMixin
+from items.kit import AvailableActionsField, ItemKindViewSet, ItemViewSetMixin
 from org.models import Area, Unit
 
 from . import filters, services
@@ -60,31 +67,31 @@ class AppealCreateSerializer(serializers.Serializer):
     dispatch = serializers.BooleanField(required=False, default=True)
 
 
-class ActionSerializer(serializers.Serializer):
-    action = serializers.CharField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    reason_code = serializers.CharField(required=False, allow_blank=True, default="")
-    data = serializers.DictField(required=False, default=dict)
-    request_key = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
-
-
 class RevealSerializer(serializers.Serializer):
     field = serializers.ChoiceField(choices=REQUESTER_FIELDS)
 
 
-class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    viewsets.GenericViewSet):
-    """诉求工单: list/retrieve (scoped, masked), create (登记), workflow actions, audited reveal."""
+class RevealResultSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    value = serializers.CharField()
+
+
+class AppealDetailSerializer(AppealSerializer):
+    available_actions = AvailableActionsField()
+
+    class Meta(AppealSerializer.Meta):
+        fields = AppealSerializer.Meta.fields + ["available_actions"]
+
+
+class AppealViewSet(ItemViewSetMixin, ItemKindViewSet):
+    """诉求工单: list/retrieve (scoped, masked), create (登记), actions/ and timeline/ (the kit), audited reveal."""
 
     queryset = Appeal.objects.select_related("category", "lead_unit", "area", "complained_unit")
     serializer_class = AppealSerializer
+    detail_serializer_class = AppealDetailSerializer
     filterset_class = filters.AppealFilter
-    workflow_endpoint = True  # permission to act is checked by the service (roles on the item)
 
-    def get_queryset(self):
-        return visible_to(self.request.user, self.queryset.all())
-
-    @extend_schema(request=AppealCreateSerializer, responses=AppealSerializer)
+    @extend_schema(summary="登记诉求", request=AppealCreateSerializer, responses={201: AppealSerializer, **ERRORS})
     def create(self, request):
         s = AppealCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -96,22 +103,8 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
                                         **{k: v for k, v in data.items() if v not in (None, "")})
         return Response(AppealSerializer(appeal, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ActionSerializer, responses=AppealSerializer)
-    @action(detail=True, methods=["post"], url_path="actions")
-    def perform_action(self, request, pk=None):
-        """Apply a workflow action (accept, bounce, reassign, arbitrate, reply, rate, follow_up …);
-        send the version you saw in If-Match or `data.version`."""
-        appeal = self.get_object()
-        s = ActionSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        version = request_version(request)
-        perform(appeal, s.validated_data["action"], request.user, version, note=s.validated_data["note"],
-                reason_code=s.validated_data["reason_code"], data=s.validated_data["data"],
-                request_key=s.validated_data["request_key"] or None)
-        fresh = Appeal.objects.get(pk=appeal.pk)
-        return Response(AppealSerializer(fresh, context={"request": request}).data)
-
-    @extend_schema(request=RevealSerializer, responses={200: dict})
+    @extend_schema(summary="查看诉求人信息", request=RevealSerializer,
+                   responses={200: RevealResultSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         """Reveal one requester value (needs the personal-data permission; written to the audit log)."""
@@ -129,7 +122,9 @@ class CategorySerializer(serializers.ModelSerializer):
                   "reply_template", "is_public", "is_active"]
 
 
-class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+class CategoryViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """The categories and their SLAs (a public register: scope_public, read through visible_to as any row)."""
+
     queryset = AppealCategory.objects.all()
     serializer_class = CategorySerializer
 

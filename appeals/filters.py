@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.personal import may_see_personal_data
 from core.filters import StyledFilterSet
 from core.validators import normalize_phone
 from items.models import ItemState
@@ -43,7 +44,7 @@ class AppealFilter(StyledFilterSet):
         phone = normalize_phone(value)
         # Only a user allowed to see personal data may find an appeal by the requester's full phone number;
         # for anyone else the number matches nothing (no probing who complained).
-        if phone.isdigit() and len(phone) == 11 and user is not None and user.has_perm("accounts.view_personal_data"):
+        if phone.isdigit() and len(phone) == 11 and may_see_personal_data(user):
             cond |= Q(requester_phone=phone) & ~Q(complained_unit__in=_own_units(user))
         return qs.filter(cond)
 

@@ -128,6 +128,9 @@ class AppealActionForm(ActionForm):
 
 
 class CategoryForm(forms.ModelForm):
+    # the version the user saw, for the compare-and-swap (a change without it is refused with 428)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = AppealCategory
         fields = ["name", "code", "parent", "description", "sign_days", "finish_days", "clock_start", "pause_states",
@@ -136,6 +139,8 @@ class CategoryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
         _style(self)
 
 

@@ -1,6 +1,12 @@
 """Appeal services — creating appeals (staff, public portal, Open311), revealing personal data, public
 follow-up and rating. Moving an appeal through its workflow is items.services.perform() with the rows in
 appeals.workflow; this module never changes a state by itself.
+
+Refusals go through core.services.deny() inside @service: the DENIED audit row survives the rollback.
+Versions: staff act on the version they saw (perform()/update_object require it). `TRUSTED` is used only
+where no user saw a version: a service acting on the appeal it has just created (appeal_create's 派单,
+public_submit's intake note and 派单), and the citizen's rating on the public portal (public_rate: the citizen
+proves who they are with the tracking number and code, not with a version; the row is locked first).
 """
 import hashlib
 import secrets
@@ -11,10 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.scope import can, has_model_permission
 from audit.models import AuditAction
 from audit.services import audit_record
-from core.errors import NotFound, PermissionDenied, ValidationError
-from core.services import TRUSTED
+from core.errors import NotFound, ValidationError
+from core.services import TRUSTED, create_object, deny, service, update_object
 from core.validators import normalize_id_number, normalize_phone
 from items.models import ItemKind, ItemState
 from items.services import item_create, may_create, perform
@@ -121,11 +128,12 @@ def _check_category(category):
     sla.sla_of(category)  # refuses a category without an SLA
 
 
-@transaction.atomic
+@service
 def appeal_create(*, actor, title, description="", category, channel, lead_unit=None, area=None,
                   owning_body=None, dispatch=False, at=None, due_date=None, **fields):
     """Register an appeal (a draft, or dispatched at once with dispatch=True). The lead unit defaults to
-    the routing rule's suggestion; the owning body to the dispatching centre's body."""
+    the routing rule's suggestion; the owning body to the dispatching centre's body. Refused (403, audited)
+    for a user who may not create an item for that body or unit."""
     _check_category(category)
     extra = _clean_requester({k: v for k, v in fields.items() if k in APPEAL_FIELDS})
     unknown = set(fields) - set(APPEAL_FIELDS)
@@ -140,6 +148,9 @@ def appeal_create(*, actor, title, description="", category, channel, lead_unit=
         owning_body = body if body is not None and may_create(actor, owning_body=body) else None
     if not title or not str(title).strip():
         raise ValidationError({"title": _("请填写诉求标题。")})
+    if not may_create(actor, owning_body=owning_body, lead_unit=lead_unit):
+        deny(actor, "appeal_create", _("您无权为该责任单位登记诉求工单。"), object_type="appeals.appeal",
+             object_repr=str(title)[:200])
     appeal = item_create(actor=actor, kind=ItemKind.APPEAL, title=str(title).strip()[:200], description=description,
                          lead_unit=lead_unit, owning_body=owning_body, area=area, due_date=due_date, at=at,
                          model=Appeal, extra=extra)
@@ -148,7 +159,7 @@ def appeal_create(*, actor, title, description="", category, channel, lead_unit=
 
         visit_count_appeal(visit=extra["visit"])
     if dispatch:
-        perform(appeal, "assign", actor, appeal.version, at=at)
+        perform(appeal, "assign", actor, TRUSTED, at=at)  # the appeal this call has just created
         appeal.refresh_from_db()
     return appeal
 
@@ -161,7 +172,7 @@ def _new_tracking_number():
     raise RuntimeError("could not draw a free tracking number")
 
 
-@transaction.atomic
+@service
 def public_submit(*, category, description, area=None, location="", lng=None, lat=None, name="", phone="", photos=(),
                   channel=Channel.PORTAL, title=""):
     """A citizen's appeal from the portal (or Open311): registered by the intake account, dispatched to the
@@ -185,12 +196,13 @@ def public_submit(*, category, description, area=None, location="", lng=None, la
                                                verification_hash=make_password(code),
                                                public_token=secrets.token_hex(16))
     appeal.refresh_from_db()
-    row = perform(appeal, "comment", actor, appeal.version, note=_("群众通过%(c)s提交诉求。") % {"c": Channel(channel).label})
+    # The citizen saw no version: the service acts on the appeal it has just created (TRUSTED).
+    row = perform(appeal, "comment", actor, TRUSTED, note=_("群众通过%(c)s提交诉求。") % {"c": Channel(channel).label})
     for c in checked:
         save_attachment(item=appeal, action=row, checked=c, actor=actor)
     appeal.refresh_from_db()
     if appeal.lead_unit_id:
-        perform(appeal, "assign", actor, appeal.version)
+        perform(appeal, "assign", actor, TRUSTED)
         appeal.refresh_from_db()
     return appeal, code
 
@@ -207,15 +219,18 @@ def public_lookup(tracking_number, code):
     return appeal
 
 
-@transaction.atomic
+@service
 def public_rate(*, tracking_number, code, satisfaction, reason="", note=""):
+    """The citizen's rating from the portal. The citizen proves who they are with the tracking number and
+    code and sees no version: the row is locked and the rating applied to its current version (TRUSTED)."""
     appeal = public_lookup(tracking_number, code)
+    appeal = Appeal.objects.select_for_update(of=("self",)).get(pk=appeal.pk)
     if appeal.state != ItemState.CLOSED:
         raise ValidationError(_("诉求办结后才能评价。"))
     if appeal.rated_at is not None and appeal.closed_at is not None and appeal.rated_at >= appeal.closed_at:
         raise ValidationError(_("您已评价过该诉求。"))
     actor = intake_user()
-    return perform(appeal, "rate", actor, appeal.version, note=note[:500] or _("诉求人网上评价"),
+    return perform(appeal, "rate", actor, TRUSTED, note=note[:500] or _("诉求人网上评价"),
                    data={"satisfaction": satisfaction, "dissatisfaction_reason": reason})
 
 
@@ -224,19 +239,16 @@ def public_rate(*, tracking_number, code, satisfaction, reason="", note=""):
 REVEALABLE = ("requester_name", "requester_phone", "requester_id_number", "requester_address")
 
 
+@service
 def reveal_personal(*, actor, appeal, field):
     """Show one personal value to a user allowed to see it, and record that in the audit log (a refusal is
-    recorded too: not in a transaction that the refusal would roll back)."""
-    from accounts.scope import can
-
+    recorded too, as a denied "reveal")."""
     if field not in REVEALABLE:
         raise ValidationError({"field": _("无效的字段。")})
     if not can(actor, appeal):
-        raise NotFound()
+        deny(actor, f"reveal {field}", error=NotFound(), obj=appeal, audit_action=AuditAction.REVEAL)
     if not may_see_requester(actor, appeal):
-        audit_record(action=AuditAction.REVEAL, actor=actor, obj=appeal, outcome="denied",
-                     message=f"{field}: denied")
-        raise PermissionDenied(_("您无权查看诉求人信息。"))
+        deny(actor, f"reveal {field}", _("您无权查看诉求人信息。"), obj=appeal, audit_action=AuditAction.REVEAL)
     audit_record(action=AuditAction.REVEAL, actor=actor, obj=appeal, message=field)
     return getattr(appeal, field)
 
@@ -272,17 +284,15 @@ CATEGORY_FIELDS = ("name", "code", "parent", "description", "sign_days", "finish
                    "pause_states", "reply_template", "is_public", "is_active", "sort_order")
 
 
-@transaction.atomic
+@service
 def category_save(*, actor, category=None, data, expected_version=None):
     """Create or change an appeal category (its SLA). A public category must have a finish time limit
-    (its own or inherited), or citizens could submit appeals that no SLA covers."""
-    from accounts.scope import has_model_permission
-    from core.services import create_object, update_object
-    from items.models import ItemState
-
+    (its own or inherited), or citizens could submit appeals that no SLA covers. A change needs the version
+    the user saw (missing → 428, core.services.require_version)."""
     action = "add" if category is None else "change"
     if not has_model_permission(actor, AppealCategory, action):
-        raise PermissionDenied(_("您无权维护诉求类别。"))
+        deny(actor, f"category_{action}", _("您无权维护诉求类别。"), obj=category,
+             object_type="appeals.appealcategory")
     data = {k: v for k, v in data.items() if k in CATEGORY_FIELDS}
     pauses = [s.strip() for s in str(data.get("pause_states") or "").split(",") if s.strip()]
     bad = [s for s in pauses if s not in ItemState.values]
@@ -305,14 +315,12 @@ def category_save(*, actor, category=None, data, expected_version=None):
     return update_object(category, actor=actor, changes=data, expected_version=expected_version)
 
 
-@transaction.atomic
+@service
 def routing_rule_save(*, actor, rule=None, data):
-    from accounts.scope import has_model_permission
-    from core.services import create_object, update_object
-
+    """Create or change a routing rule (not versioned: the last save wins, as for any unversioned row)."""
     action = "add" if rule is None else "change"
     if not has_model_permission(actor, RoutingRule, action):
-        raise PermissionDenied(_("您无权维护派单规则。"))
+        deny(actor, f"routing_rule_{action}", _("您无权维护派单规则。"), obj=rule, object_type="appeals.routingrule")
     data = {k: v for k, v in data.items() if k in ("category", "area", "lead_unit")}
     exists = RoutingRule.objects.filter(category=data.get("category"), area=data.get("area"))
     if rule is not None:

@@ -14,7 +14,9 @@ urlpatterns = [
     path("routing/add/", views.RoutingRuleEdit.as_view(), name="routing_add"),
     path("routing/<int:pk>/edit/", views.RoutingRuleEdit.as_view(), name="routing_edit"),
     path("<int:pk>/", views.AppealDetail.as_view(), name="appeal_detail"),
-    path("<int:pk>/action/", views.AppealAction.as_view(), name="appeal_action"),
+    # the page's action forms post here (the same view; `action` comes with the form); POST only
+    path("<int:pk>/action/", views.AppealDetail.as_view(http_method_names=["post", "options"]),
+         name="appeal_action"),
     path("<int:pk>/reveal/", views.RevealView.as_view(), name="reveal"),
     # the public portal: no login (each view has `public = True`)
     path("public/", portal.PortalHome.as_view(), name="portal"),

@@ -11,26 +11,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts.personal import may_see_personal_data
-from accounts.scope import get_scoped_or_404, has_model_permission
+from accounts.scope import visible_to
 from core import errors
 from core.tables import Column, choice_badge
-from core.views import ObjectEditView, ObjectListView, apply_form_errors
-from items import workflow as item_workflow
-from items.forms import new_request_key
+from core.views import ObjectEditView, ObjectListView, form_error_status
+from enterprises.models import Visit
+from items.kit import ItemDetailView
 from items.models import ItemState, Light
 from items.selectors import timeline
-from items.services import perform
 
 from . import filters, forms, selectors, services
 from .models import Appeal, AppealCategory, Level, Outcome, RoutingRule, Satisfaction
 from .privacy import is_complained_party, may_see_requester, requester_value
-
-
-def _appeal_or_404(user, pk):
-    return get_scoped_or_404(user, Appeal.objects.select_related(
-        "category", "category__parent", "lead_unit", "area", "owning_body", "enterprise", "complained_unit",
-        "assignee"), pk=pk)
 
 
 class _RequesterColumn(Column):
@@ -71,106 +63,70 @@ class AppealList(ObjectListView):
     ]
 
     def get_extra_context(self):
-        from django.urls import reverse as rev
-
-        return {"breadcrumbs": [(_("诉求看板"), rev("appeals:dashboard"))]}
+        return {"breadcrumbs": [(_("诉求看板"), reverse("appeals:dashboard"))]}
 
     def get(self, request, *args, **kwargs):
         self.add_url = reverse("appeals:appeal_add")
         return super().get(request, *args, **kwargs)
 
 
-class AppealDetail(LoginRequiredMixin, View):
-    def get(self, request, pk):
-        return render_appeal(request, _appeal_or_404(request.user, pk))
+class AppealDetail(ItemDetailView):
+    """The work order's page and its workflow forms (items.kit): the kit renders, runs the action and maps
+    the refusal; the appeal adds its panels — the requester (masked, audited reveal, withheld from the
+    complained-about unit), the reply, extensions, instructions — and its own inputs (outcome, reply
+    pre-filled from the category's template, rating, lead unit) through AppealActionForm."""
+
+    model = Appeal
+    template_name = "appeals/appeal_detail.html"
+    related = ("category", "category__parent", "lead_unit", "area", "owning_body", "enterprise", "complained_unit",
+               "assignee", "responsible_leader", "parent", "created_by")
+    form_classes = dict.fromkeys(forms.APPEAL_ACTION_FIELDS, forms.AppealActionForm)
+    revealed = ()  # the requester fields revealed by this request (RevealView)
+
+    def get_extra_context(self, appeal):
+        user = self.request.user
+        requester = [
+            {"field": f, "label": label, "value": requester_value(user, appeal, f, revealed=f in self.revealed),
+             "revealed": f in self.revealed,
+             "may_reveal": may_see_requester(user, appeal) and f not in self.revealed and bool(getattr(appeal, f))}
+            for f, label in (("requester_name", _("诉求人")), ("requester_phone", _("联系电话")),
+                             ("requester_id_number", _("身份证号码")), ("requester_address", _("联系地址")))
+        ]
+        choice_labels = {"outcome": dict(Outcome.choices), "satisfaction": dict(Satisfaction.choices),
+                         "level": dict(Level.choices)}
+        rows = list(timeline(appeal))
+        for row in rows:  # the appeal's own lines of the timeline (appeals/_timeline_extra.html)
+            for key, names in choice_labels.items():
+                setattr(row, f"{key}_label", names.get((row.data or {}).get(key), ""))
+        return {
+            "appeal": appeal, "timeline": rows, "requester": requester,
+            "complained": is_complained_party(user, appeal),
+            "extensions": appeal.extensions.select_related("requested_by", "decided_by"),
+            "instructions": appeal.instructions.select_related("leader", "replied_by"),
+            "action_url": reverse("appeals:appeal_action", args=[appeal.pk]),  # also from the reveal page
+            "report_allowed": False,  # work orders run on their SLA, not on 旬 reports (KindSpec.dekad_reports)
+        }
 
 
-def render_appeal(request, appeal, *, revealed=(), failed=None, status=200):
-    user = request.user
-    forms_ = []
-    for t in item_workflow.available_actions(appeal, user):
-        if t.action == "report":
-            continue
-        if failed and failed[0] == t.action:
-            form = failed[1]
-            form.data = form.data.copy()
-            form.data[form.add_prefix("version")] = appeal.version
-            form.data[form.add_prefix("request_key")] = new_request_key()
-        else:
-            form = forms.AppealActionForm(transition=t, item=appeal,
-                                          initial={"version": appeal.version, "request_key": new_request_key()})
-        forms_.append({"transition": t, "form": form, "open": bool(failed and failed[0] == t.action)})
-    complained = is_complained_party(user, appeal)
-    requester = [
-        {"field": f, "label": label, "value": requester_value(user, appeal, f, revealed=f in revealed),
-         "revealed": f in revealed, "may_reveal": may_see_requester(user, appeal) and f not in revealed
-         and bool(getattr(appeal, f))}
-        for f, label in (("requester_name", _("诉求人")), ("requester_phone", _("联系电话")),
-                         ("requester_id_number", _("身份证号码")), ("requester_address", _("联系地址")))
-    ]
-    # The appeal's own labels (派单, 重新派单 …) win over the shared rows' (交办 …) on its timeline.
-    labels = {}
-    for t in item_workflow.transitions_for(appeal.kind):
-        labels[t.action] = t.label
-    rows = list(timeline(appeal))
-    choice_labels = {"outcome": dict(Outcome.choices), "satisfaction": dict(Satisfaction.choices),
-                     "level": dict(Level.choices)}
-    for row in rows:
-        row.label = labels.get(row.action, row.action)
-        for key, names in choice_labels.items():
-            setattr(row, f"{key}_label", names.get((row.data or {}).get(key), ""))
-    context = {
-        "item": appeal, "appeal": appeal, "title": str(appeal), "action_forms": forms_,
-        "failed_message": failed[2] if failed else None, "timeline": rows,
-        "extensions": appeal.extensions.select_related("requested_by", "decided_by"),
-        "instructions": appeal.instructions.select_related("leader", "replied_by"),
-        "attachments": appeal.attachments.all(), "requester": requester, "complained": complained,
-        "today": timezone.localdate(),
-    }
-    return render(request, "appeals/appeal_detail.html", context, status=status)
+class RevealView(AppealDetail):
+    """显示 one personal value: an explicit POST, written to the audit log (action "reveal"; a refusal too)."""
 
+    http_method_names = ["post", "options"]
 
-class AppealAction(LoginRequiredMixin, View):
-    """POST one workflow action (the appeal's own rows and the shared ones) through items.services.perform."""
-
-    def post(self, request, pk):
-        appeal = _appeal_or_404(request.user, pk)
-        action = request.POST.get("action", "")
-        transition = next((t for t in item_workflow.transitions_for(appeal.kind) if t.action == action), None)
-        if transition is None or action == "report":
-            return HttpResponseBadRequest(_("未知的操作。"))
-        form = forms.AppealActionForm(request.POST, request.FILES, transition=transition, item=appeal)
-        if not form.is_valid():
-            return render_appeal(request, appeal, failed=(action, form, _("请检查填写的内容。")), status=400)
-        try:
-            perform(appeal, action, request.user, form.cleaned_data["version"], **form.perform_kwargs())
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-            return render_appeal(request, _appeal_or_404(request.user, pk),
-                                 failed=(action, form, _("未能执行，请检查填写的内容。")), status=400)
-        except errors.NotFound as exc:
-            raise Http404 from exc
-        except errors.DomainError as exc:
-            return render_appeal(request, _appeal_or_404(request.user, pk), failed=(action, form, exc.message),
-                                 status=exc.status_code)
-        messages.success(request, _("已%(action)s。") % {"action": transition.label})
-        return redirect(appeal.get_absolute_url())
-
-
-class RevealView(LoginRequiredMixin, View):
-    """显示 one personal value: an explicit POST, written to the audit log (action "reveal")."""
-
-    def post(self, request, pk):
-        appeal = _appeal_or_404(request.user, pk)
+    def post(self, request, pk, action=None):
+        appeal = self.get_object(pk)
         field = request.POST.get("field", "")
         try:
             services.reveal_personal(actor=request.user, appeal=appeal, field=field)
-        except errors.PermissionDenied as exc:
-            messages.error(request, exc.message)
-            return render_appeal(request, appeal, status=403)
         except ValidationError:
             return HttpResponseBadRequest(_("无效的字段。"))
-        return render_appeal(request, appeal, revealed=(field,))
+        except errors.NotFound as exc:
+            raise Http404 from exc
+        except errors.DomainError as exc:
+            messages.error(request, exc.message)
+            return self.render_page(appeal, status=exc.status_code)
+        self.revealed = (field,)
+        return self.render_page(appeal)
 
 
 class AppealCreate(LoginRequiredMixin, View):
@@ -178,11 +134,10 @@ class AppealCreate(LoginRequiredMixin, View):
 
     def get(self, request):
         """Pre-filled from the query string: the enterprise page links here with ?visit=<id> (走访收集的诉求)."""
-        from enterprises.models import Visit
-
         initial = {"dispatch": True}
         visit_id = request.GET.get("visit", "")
-        visit = Visit.objects.select_related("enterprise").filter(pk=int(visit_id)).first() if visit_id.isdigit() else None
+        visit = (visible_to(request.user, Visit.objects.select_related("enterprise")).filter(pk=int(visit_id)).first()
+                 if visit_id.isdigit() else None)
         if visit is not None:
             initial.update(visit=visit.pk, enterprise=visit.enterprise_id, channel="enterprise",
                            area=visit.enterprise.area_id, location=visit.enterprise.address)
@@ -191,6 +146,7 @@ class AppealCreate(LoginRequiredMixin, View):
 
     def post(self, request):
         form = forms.AppealForm(request.POST)
+        status = 400
         if form.is_valid():
             data = dict(form.cleaned_data)
             try:
@@ -199,14 +155,12 @@ class AppealCreate(LoginRequiredMixin, View):
                     category=data.pop("category"), channel=data.pop("channel"), lead_unit=data.pop("lead_unit"),
                     area=data.pop("area"), dispatch=data.pop("dispatch"),
                     **{k: v for k, v in data.items() if v not in (None, "")})
-            except ValidationError as exc:
-                apply_form_errors(form, exc)
-            except errors.DomainError as exc:
-                form.add_error(None, exc.message)
+            except (ValidationError, errors.DomainError) as exc:
+                status = form_error_status(form, exc)  # the service's status: 400, 403, 409 …
             else:
                 messages.success(request, _("诉求已登记：%(n)s") % {"n": appeal.number})
                 return redirect(appeal.get_absolute_url())
-        return render(request, self.template_name, {"form": form, "title": _("登记诉求")}, status=400)
+        return render(request, self.template_name, {"form": form, "title": _("登记诉求")}, status=status)
 
 
 class Dashboard(LoginRequiredMixin, View):
@@ -252,7 +206,7 @@ class CategoryEdit(ObjectEditView):
 
     def save(self, form, instance):
         return services.category_save(actor=self.request.user, category=instance, data=dict(form.cleaned_data),
-                                      expected_version=self.request.POST.get("version"))
+                                      expected_version=form.cleaned_data.get("version"))
 
 
 class RoutingRuleList(ObjectListView):
@@ -300,5 +254,4 @@ class CategoryList(ObjectListView):
         return super().get(request, *args, **kwargs)
 
 
-__all__ = ["AppealList", "AppealDetail", "AppealAction", "RevealView", "AppealCreate", "Dashboard", "CategoryList",
-           "may_see_personal_data", "has_model_permission"]
+__all__ = ["AppealList", "AppealDetail", "RevealView", "AppealCreate", "Dashboard", "CategoryList"]

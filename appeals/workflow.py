@@ -12,9 +12,12 @@
                                                          subjective reason reopens it once (→ 办理中)
     follow_up   回访       已办结          (same)        交办方: the follow-up call, optionally with a rating
 
-The shared rows (submit/approve, extension, urge, escalate, instruct …) apply to appeals unchanged. Each
-row here wraps the shared side effect (items.services.HANDLERS) and adds the SLA clock (appeals.sla): the
-deadline is set when the clock starts, and time spent in a pause state moves the deadlines on.
+The shared rows (extension, urge, escalate, instruct …) apply to appeals unchanged; submit/approve/return
+are the appeal's own (they move the SLA clock) and keep the shared rule that nobody reviews what they
+submitted (`separate_from`), as 延期审批 keeps it for the requester. Each row here wraps the shared side
+effect (items.services.HANDLERS) and adds the SLA clock (appeals.sla): the deadline is set when the clock
+starts, and time spent in a pause state moves the deadlines on. The appeal's own fields a handler changes
+(outcome, reply, satisfaction …) are in perform()'s audit diff.
 """
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,26 +41,15 @@ def _appeal(ctx):
     return cached
 
 
-# Appeal fields whose changes go to the audit log (the engine's own audit row covers the Item fields).
-AUDITED = ("outcome", "level", "reply", "satisfaction", "dissatisfaction_reason", "reopened_for_dissatisfaction",
-           "follow_up_note", "arbitrated")
-
-
 def _update(ctx, **fields):
-    from audit.models import AuditAction
-    from audit.services import audit_record, snapshot
-
+    """Change the appeal's own fields. perform()'s audit row shows them in its diff (it snapshots the kind's
+    row too), so no audit row of its own here."""
     from .models import Appeal
 
     appeal = _appeal(ctx)
-    audited = [name for name in fields if name in AUDITED]
-    before = snapshot(appeal, fields=audited) if audited else None
     Appeal.objects.filter(pk=ctx.item.pk).update(**fields)
     for name, value in fields.items():
         setattr(appeal, name, value)
-    if audited:
-        audit_record(action=AuditAction.WORKFLOW, obj=appeal, actor=ctx.actor, before=before,
-                     after=snapshot(appeal, fields=audited), message=f"{ctx.transition.action}: appeal fields")
 
 
 def _start_clock(ctx):
@@ -242,10 +234,13 @@ TRANSITIONS = [
                help=gettext_lazy("填写办理结果和答复内容（留空则使用类别答复模板），工单办结。")),
     Transition("submit", gettext_lazy("提交审核"), (ItemState.IN_PROGRESS,), ItemState.SUBMITTED,
                (LEAD_UNIT, ASSIGNEE), kinds=K, style="outline-success", handler=_h_submit),
+    # 审核 by someone else than who submitted (separation of duties, as the shared rows): the 12345 operator
+    # who registered a work order routed to their own unit is both 交办方 and 责任单位.
     Transition("approve", gettext_lazy("审核办结"), (ItemState.SUBMITTED,), ItemState.CLOSED, (DISPATCHER,),
-               kinds=K, style="success", handler=_h_approve),
+               kinds=K, style="success", handler=_h_approve, separate_from=("submit",),
+               help=gettext_lazy("审核通过，工单办结（不能审核自己提交的工单）。")),
     Transition("return", gettext_lazy("退回"), (ItemState.SUBMITTED,), ItemState.IN_PROGRESS, (DISPATCHER,),
-               required=("note",), kinds=K, style="warning", handler=_h_return),
+               required=("note",), kinds=K, style="warning", handler=_h_return, separate_from=("submit",)),
     Transition("reopen", gettext_lazy("重新打开"), CLOSED, ItemState.IN_PROGRESS, (DISPATCHER,),
                required=("note",), kinds=K, style="outline-danger", handler=_h_reopen),
     Transition("rate", gettext_lazy("评价"), CLOSED, None, (DISPATCHER,), required=("satisfaction",), kinds=K,

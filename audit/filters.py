@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditAction, AuditLog, AuditOutcome
@@ -26,6 +27,4 @@ class AuditLogFilter(django_filters.FilterSet):
             field.widget.attrs.setdefault("class", "form-control form-control-sm")
 
     def search(self, queryset, name, value):
-        from django.db.models import Q
-
         return queryset.filter(Q(object_repr__icontains=value) | Q(message__icontains=value) | Q(ip__icontains=value))

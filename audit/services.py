@@ -5,6 +5,7 @@ import json
 from django.db import transaction
 from django.utils import timezone
 
+from core.masking import mask
 from core.requestcontext import current
 
 from .models import AuditAction, AuditChainHead, AuditLog, AuditOutcome
@@ -37,8 +38,6 @@ def row_digest(prev_hash, values):
 
 def snapshot(obj, fields=None):
     """A JSON-safe dict of a model instance's concrete fields, personal data masked (model.personal_fields)."""
-    from core.masking import mask
-
     if obj is None:
         return None
     personal = getattr(obj, "personal_fields", {}) or {}

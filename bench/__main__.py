@@ -1,7 +1,7 @@
 """`python -m bench [--items N] [--runs R]` — the real code beside hand-written SQL (see docs/bench.md).
 
 Uses its own database (bench.settings: bench.sqlite3, or PostgreSQL when DATABASE_URL is set). Creates and
-migrates it, generates key tasks with tasks.generator until it holds N items, then times four questions
+migrates it, generates key tasks with demo.generator until it holds N items, then times four questions
 through the real selectors and the full views (django.test.Client: middleware, session, template), each
 beside hand-written SQL that computes the same rows — and checks the rows are equal before timing:
 
@@ -16,8 +16,15 @@ aggregates ≤ 1.5× the SQL, list pages ≤ 3×, every timing under 300 ms.
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import time
+
+import dj_database_url
+import django
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
 
 
 def median_ms(fn, runs):
@@ -40,15 +47,12 @@ def main(argv=None):
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     create_postgres_database()
-    import django
-
     django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
+    # the apps (models) can be imported only once Django is set up with the benchmark's settings
+    from demo.generator import generate
     from items.models import Item
-    from tasks.generator import generate
+
+    from .cases import run_all
 
     db = settings.DATABASES["default"]
     where = db["NAME"] if connection.vendor == "sqlite" else f"{db.get('HOST')}/{db['NAME']}"
@@ -69,12 +73,8 @@ def main(argv=None):
             row = cursor.fetchone()
         if row and row[0] > 10_000:
             analyze(connection)  # bulk-loaded by `manage.py generate_data`: statistics and visibility map
-    from .cases import run_all
-
     ok = run_all(items=have, runs=args.runs, median=median_ms)
     # 抓大引大: the investment roll-up over 100,000 projects × 12 months (bench/projects.py, own database)
-    import subprocess
-
     ok = subprocess.call([sys.executable, "-m", "bench.projects", "--runs", str(args.runs)]) == 0 and ok
     return 0 if ok else 1
 
@@ -84,8 +84,7 @@ def create_postgres_database():
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         return
-    import dj_database_url
-    import psycopg
+    import psycopg  # loads libpq: only when the benchmark runs on PostgreSQL
 
     cfg = dj_database_url.parse(url)
     params = {"host": cfg.get("HOST") or None, "port": cfg.get("PORT") or None, "user": cfg.get("USER") or None,

@@ -1,7 +1,17 @@
-"""The four benchmark cases: the real code (selectors, full views) beside hand-written SQL for the same rows."""
+"""The four benchmark cases: the real code (selectors, full views) beside hand-written SQL for the same rows.
+
+Imported by bench/__main__.py once Django is set up."""
+from django.core.paginator import Paginator
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
+
+from accounts.models import User
+from accounts.scope import user_scope
+from items import selectors
+from items.models import OPEN_STATES
+from items.periods import current_period
+from items.views import ItemList
 
 TODO_ROWS = 21  # what /items/todo/ reads per section (TODO_LIMIT + 1)
 LIST_QUERY = "state=in_progress&light=red"  # page 1 of a filtered item list
@@ -24,8 +34,6 @@ def _in(values):
 
 def _scope_sql(user):
     """The user's data scope in SQL (the rule accounts.scope states): (where, params); ("1=1", []) = all."""
-    from accounts.scope import user_scope
-
     scope = user_scope(user)
     if scope.everything:
         return "1=1", []
@@ -55,17 +63,11 @@ ITEM_JOINS = ("FROM items_item i LEFT JOIN org_unit u ON u.id = i.lead_unit_id "
 # --- (a) to-do --------------------------------------------------------------------------------------
 
 def todo_selector(user, today):
-    from items import selectors
-
     todo = selectors.todo_for(user, today)
     return {key: [row.pk for row in qs[:TODO_ROWS]] for key, qs in todo.items()}
 
 
 def todo_sql(user, today):
-    from accounts.scope import user_scope
-    from items.models import OPEN_STATES
-    from items.periods import current_period
-
     period = current_period(today)
     scope, sp = _scope_sql(user)
     # "mine" = my unit's items, or assigned to me within my scope; "dispatch" = my bodies' items, or created by
@@ -113,14 +115,10 @@ def todo_sql(user, today):
 # --- (b) overdue by unit ------------------------------------------------------------------------------
 
 def overdue_selector(user, today):
-    from items import selectors
-
     return [(r["unit_id"], r["count"], str(r["unit"])) for r in selectors.overdue_by_unit(user, today)]
 
 
 def overdue_sql(user, today):
-    from items.models import OPEN_STATES
-
     scope, sp = _scope_sql(user)
     marks, states = _in([str(s) for s in OPEN_STATES])
     rows = sql(f"SELECT c.lead_unit_id, c.n, COALESCE(NULLIF(u.short_name, ''), u.name) FROM ("
@@ -134,15 +132,11 @@ def overdue_sql(user, today):
 # --- (c) light counts per body ------------------------------------------------------------------------
 
 def lights_selector(user):
-    from items import selectors
-
     return [(r["body_id"], r["red"], r["yellow"], r["green"], r["total"])
             for r in selectors.light_counts_by_body(user)]
 
 
 def lights_sql(user):
-    from items.models import OPEN_STATES
-
     scope, sp = _scope_sql(user)
     marks, states = _in([str(s) for s in OPEN_STATES])
     # count per (body, light) on the covering index first, then pivot and name the handful of bodies
@@ -178,11 +172,6 @@ def list_sql(user):
 
 def list_selector(user):
     """The list view's own queryset and paginator (without the HTTP and template layers)."""
-    from django.core.paginator import Paginator
-    from django.test import RequestFactory
-
-    from items.views import ItemList
-
     request = RequestFactory().get("/items/?" + LIST_QUERY)
     request.user = user
     view = ItemList()
@@ -207,8 +196,6 @@ def get_page(client, url):
 
 
 def run_all(*, items, runs, median):
-    from accounts.models import User
-
     today = timezone.localdate()
     town = User.objects.get(username="town")
     leader = User.objects.get(username="leader")

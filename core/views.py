@@ -190,7 +190,8 @@ class ObjectEditView(ScopedViewMixin, View):
 
 
 class ObjectDeleteView(ScopedViewMixin, View):
-    """Confirm and delete; `delete(obj)` calls the domain service."""
+    """Confirm and delete; `delete(obj, expected_version)` calls the domain service with the version the
+    confirmation page showed (a row changed meanwhile answers 409, not a silent delete)."""
 
     template_name = "core/object_delete.html"
     success_url = None
@@ -202,10 +203,11 @@ class ObjectDeleteView(ScopedViewMixin, View):
     def post(self, request, pk):
         obj = self.get_object(action="delete", pk=pk)
         try:
-            self.delete(obj)
+            self.delete(obj, request.POST.get("version"))
         except ValidationError as exc:
             return render(request, self.template_name, {"object": obj, "errors": exc.messages}, status=400)
-        except DomainError as exc:  # Conflict 409, PermissionDenied 403 …: an answer, never a 500
+        except DomainError as exc:  # Conflict 409, PermissionDenied 403, no version 428: an answer, never a 500
+            record_refusal(exc)
             return render(request, self.template_name, {"object": obj, "errors": [exc.message]},
                           status=exc.status_code)
         messages.success(request, _("已删除。"))

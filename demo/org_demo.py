@@ -7,8 +7,9 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 
 from accounts.models import DataScope, Role, User
+from core.requestcontext import use_context
 from org import services
-from org.models import AreaLevel, BodyKind, Post, UnitKind
+from org.models import Area, AreaLevel, BodyKind, Post, UnitKind
 
 DISTRICT = "青山湖区"
 
@@ -213,9 +214,6 @@ def load(context, actor=None, year=2023):
 def load_if_empty():
     """Load the org demo unless it is there (tests: the session fixture, and after a transactional test
     flushed the database). Callers must have database access."""
-    from core.requestcontext import use_context
-    from org.models import Area
-
     with use_context(source="command"):
         if not Area.objects.exists():
             load({})

@@ -18,9 +18,11 @@ from items.lights import recompute_all
 from items.periods import current_period, last_completed_period, period_of, periods_between
 from items.services import perform
 from org import services as org_services
-from org.models import Mechanism
+from org.models import Mechanism, Person, Unit
 from tasks import services
 from tasks.models import KeyTask
+
+from . import org_demo
 
 HISTORY_DAYS = 150  # this year's tasks were assigned this many days ago
 
@@ -199,9 +201,6 @@ def _task(demo, d, body, spec):
 
 def _context_from_db(context):
     """The org demo's names → rows, read back when this step runs on its own (tests, a later load)."""
-    from demo import org_demo
-    from org.models import Person, Unit
-
     context = dict(context)
     if "units" not in context:
         context["units"] = {(u.short_name or u.name): u for u in Unit.objects.all()}

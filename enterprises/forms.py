@@ -19,6 +19,9 @@ class StyledForm:
 
 
 class EnterpriseForm(StyledForm, forms.ModelForm):
+    # the version the user saw, for the compare-and-swap (a change without it is refused with 428)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Enterprise
         fields = ["credit_code", "name", "industry", "scale", "area", "unit", "address", "building",
@@ -26,6 +29,8 @@ class EnterpriseForm(StyledForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
         self._style()
 
     def validate_unique(self):

@@ -14,7 +14,7 @@ from accounts.personal import shown
 from accounts.scope import can, get_scoped_or_404, visible_to
 from core.errors import DomainError
 from core.tables import Column, choice_badge
-from core.views import ObjectDetailView, ObjectEditView, ObjectListView, apply_form_errors
+from core.views import ObjectDetailView, ObjectEditView, ObjectListView, form_error_status
 from org.models import Area
 
 from . import filters, forms, selectors, services
@@ -58,7 +58,7 @@ class EnterpriseDetail(ObjectDetailView):
             "contact_name": shown(user, obj, "contact_name"),
             "contact_phone": shown(user, obj, "contact_phone"),
             "visits": visits,
-            "pairings": obj.pairings.select_related("person", "person__unit").order_by("-year"),
+            "pairings": visible_to(user, obj.pairings.all()).select_related("person", "person__unit").order_by("-year"),
             "appeals": appeals,
             "may_change": can(user, obj, "change"),
             "visit_form": forms.VisitForm(user=user),
@@ -76,28 +76,31 @@ class EnterpriseEdit(ObjectEditView):
         if instance is None:
             return services.enterprise_create(actor=self.request.user, data=data)
         return services.enterprise_update(actor=self.request.user, enterprise=instance, data=data,
-                                          expected_version=self.request.POST.get("version"))
+                                          expected_version=data.pop("version", None))
 
 
 class _EnterpriseAction(LoginRequiredMixin, View):
-    form_class = None
+    """A form of the enterprise page (走访, 包联): the service's refusal answers with its own status (400 bad
+    input, 403 not allowed, 409 …), the page again with the user's input kept."""
+
+    form_key = None
 
     def post(self, request, pk):
         enterprise = get_scoped_or_404(request.user, Enterprise.objects.all(), pk=pk)
         form = self.make_form(request)
+        status = 400
         if form.is_valid():
             try:
                 self.apply(request, enterprise, form.cleaned_data)
+            except (ValidationError, DomainError) as exc:
+                status = form_error_status(form, exc)
+            else:
                 messages.success(request, _("已保存。"))
                 return redirect(enterprise.get_absolute_url())
-            except ValidationError as exc:
-                apply_form_errors(form, exc)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
         detail = EnterpriseDetail()
         detail.request = request
         context = {"object": enterprise, **detail.get_extra_context(enterprise), self.form_key: form}
-        return render(request, "enterprises/enterprise_detail.html", context, status=400)
+        return render(request, "enterprises/enterprise_detail.html", context, status=status)
 
 
 class VisitAdd(_EnterpriseAction):

@@ -12,10 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts.roles import dispatchable_bodies
 from accounts.scope import get_scoped_or_404
 from core import errors
 from core.tables import Column, choice_badge
 from core.views import ObjectEditView, ObjectListView, form_error_status
+from items.models import Item
+from org.models import Body
 
 from . import selectors, services
 from .filters import AllocationFilter, DisbursementFilter
@@ -120,10 +123,9 @@ class AllocationDetailView(LoginRequiredMixin, View):
 
 
 def managed_bodies(user):
-    from org.models import Body
-
-    return [b for b in Body.objects.select_related("parent").order_by("-mechanism__year", "sort_order")
-            if services.may_manage_funds(user, b)]
+    """The bodies whose funds `user` may manage (accounts.roles.dispatchable_bodies: the same rule as
+    funds.services.may_manage_funds, as one query)."""
+    return dispatchable_bodies(user, Body.objects.order_by("-mechanism__year", "sort_order"))
 
 
 class AllocationForm(forms.Form):
@@ -138,9 +140,7 @@ class AllocationForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from org.models import Body
-
-        self.fields["managing_body"].queryset = Body.objects.filter(pk__in=[b.pk for b in managed_bodies(user)])
+        self.fields["managing_body"].queryset = managed_bodies(user)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
@@ -154,14 +154,12 @@ class AllocationCreateView(ObjectEditView):
     title = gettext_lazy("资金安排")
 
     def may_create(self):
-        return bool(managed_bodies(self.request.user))
+        return managed_bodies(self.request.user).exists()
 
     def form_kwargs(self, instance):
         return {"user": self.request.user, "initial": {"date": timezone.localdate()}}
 
     def save(self, form, instance):
-        from items.models import Item
-
         # The funds group allocates to any body's items by exact number (their data scope need not cover
         # the item); who may allocate is checked by the service (a seat in the managing body).
         data = dict(form.cleaned_data)
@@ -178,7 +176,7 @@ class FundsDashboardView(LoginRequiredMixin, View):
         user = request.user
         return render(request, "funds/dashboard.html", {
             "title": _("资金保障看板"),
-            "may_allocate": bool(managed_bodies(user)),
+            "may_allocate": managed_bodies(user).exists(),
             "totals": selectors.totals(user),
             "central": selectors.source_summary(user, FundSource.CENTRAL_BUDGET),
             "by_source": selectors.progress(user, by="source"),

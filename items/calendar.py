@@ -15,13 +15,15 @@ import datetime
 import threading
 import time
 
+import chinese_calendar
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from accounts.roles import is_admin
 from audit.models import AuditAction
-from audit.services import audit_change, snapshot
+from audit.services import audit_change, audit_record, snapshot
 from core.errors import PermissionDenied, ValidationError
 
 from .models import WorkCalendarDay
@@ -114,8 +116,6 @@ def next_workday(d) -> datetime.date:
 # --- administration ---------------------------------------------------------------------------------
 
 def _require_admin(actor):
-    from .workflow import is_admin
-
     # The page shows the form to holders of items.change_workcalendarday: the service accepts the same.
     if actor is None or not (is_admin(actor) or actor.has_perm("items.change_workcalendarday")):
         raise PermissionDenied(_("只有系统管理员可以修改工作日历。"))
@@ -136,8 +136,6 @@ def calendar_day_set(*, actor, date, is_workday, name="") -> WorkCalendarDay | N
             pk = existing.pk
             existing.delete()
             existing.pk = pk
-            from audit.services import audit_record
-
             audit_record(action=AuditAction.DELETE, actor=actor, before=before,
                          object_type=WorkCalendarDay._meta.label_lower, object_id=str(pk),
                          object_repr=str(existing))
@@ -160,8 +158,6 @@ def calendar_day_set(*, actor, date, is_workday, name="") -> WorkCalendarDay | N
 def package_exceptions(year: int) -> list[tuple[datetime.date, bool, str]]:
     """(date, is_workday, name) for the days of `year` that differ from the weekday rule, from the
     chinese-calendar package. Raises NotImplementedError for a year the package does not know."""
-    import chinese_calendar
-
     names = {h.value: getattr(h, "chinese", h.value) for h in chinese_calendar.Holiday}
     rows = []
     d = datetime.date(year, 1, 1)
@@ -186,8 +182,6 @@ def calendar_seed_year(*, actor, year: int) -> int:
     WorkCalendarDay.objects.bulk_create([WorkCalendarDay(date=d, is_workday=w, name=n) for d, w, n in rows])
     clear_cache()
     transaction.on_commit(clear_cache)
-    from audit.services import audit_record
-
     audit_record(action=AuditAction.IMPORT, actor=actor, object_type=WorkCalendarDay._meta.label_lower,
                  object_id=str(year), object_repr=_("%(year)s年工作日历") % {"year": year},
                  message=_("从 chinese-calendar 导入 %(n)s 个节假日/调休日") % {"n": len(rows)})

@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.scope import user_scope
+from accounts.scope import scope_q, user_scope, visible_to
 
 from .kinds import kinds_without_dekad_reports
 from .models import (
@@ -33,35 +33,20 @@ CoUnits = Item.co_units.through
 
 
 def _scope_q(user, prefix=""):
-    """The Q selecting the items `user` may see; None = everything. Same rule as accounts.scope.
-    `prefix` ("item__") builds it for a model that points at Item."""
-    scope = user_scope(user)
-    if scope.everything:
-        return None
-    q = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
-    if scope.unit_ids:
-        unit_ids = sorted(scope.unit_ids)
-        q |= Q(**{f"{prefix}lead_unit_id__in": unit_ids})
-        q |= Q(**{f"{prefix}pk__in": CoUnits.objects.filter(unit_id__in=unit_ids).values("item_id")})
-    if scope.body_ids:
-        q |= Q(**{f"{prefix}owning_body_id__in": sorted(scope.body_ids)})
-    if scope.self_only:
-        q |= Q(**{f"{prefix}assignee_id": user.pk}) | Q(**{f"{prefix}created_by_id": user.pk})
-    return q
+    """The Q selecting the items `user` may see (None = everything) — accounts.scope's rule, with `prefix`
+    ("item__") for a model that points at Item."""
+    return scope_q(user, Item, prefix)
 
 
 def _within_scope(q, user, prefix=""):
-    scope_q = _scope_q(user, prefix)
-    return q if scope_q is None else q & scope_q
+    scope_cond = _scope_q(user, prefix)
+    return q if scope_cond is None else q & scope_cond
 
 
 def items_visible(user, queryset=None):
-    """Items `user` may see (data scope + body membership), as a queryset without DISTINCT."""
-    qs = queryset if queryset is not None else Item.objects.all()
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    q = _scope_q(user)
-    return qs if q is None else qs.filter(q)
+    """Items `user` may see: `accounts.scope.visible_to`, the one rule (its co-unit condition is a subquery,
+    so no DISTINCT)."""
+    return visible_to(user, queryset if queryset is not None else Item.objects.all())
 
 
 def item_for_user(user, pk, queryset=None):

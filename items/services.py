@@ -130,13 +130,13 @@ def item_create(*, actor, kind, title, lead_unit=None, owning_body=None, area=No
     `model` is the kind's Item subclass (default: the registered one, or Item itself); `extra` the
     subclass's own fields. The number (RW-2024-0012) comes from NumberSequence with the KindSpec's prefix.
     """
-    if kind not in ItemKind.values:
+    spec = kind_spec(kind)
+    if kind not in ItemKind.values and spec is None:
         raise ValidationError({"kind": _("未知的台账类别：%(kind)s") % {"kind": kind}})
     if not may_create(actor, owning_body=owning_body, lead_unit=lead_unit):
         raise PermissionDenied(_("您无权在该机构或单位下创建事项。"))
     if supervision_level not in SupervisionLevel.values:
         raise ValidationError({"supervision_level": _("督办级别无效。")})
-    spec = kind_spec(kind)
     model = model or (spec.model if spec else None) or Item
     prefix = spec.prefix if spec else DEFAULT_PREFIX
     now = at or timezone.now()
@@ -147,7 +147,8 @@ def item_create(*, actor, kind, title, lead_unit=None, owning_body=None, area=No
                 original_due_date=due_date, supervision_level=supervision_level, parent=parent,
                 created_by=actor, state=ItemState.DRAFT, **(extra or {}))
     obj.number = "-"  # placeholder so full_clean can run before a number is spent
-    obj.full_clean(exclude=["number"])
+    # kind: checked above against ItemKind and the registry (a registered kind needs no ItemKind value)
+    obj.full_clean(exclude=["number", "kind"])
     obj.number = next_number(prefix, year)
     obj.save()
     if at is not None:

@@ -12,6 +12,6 @@ urlpatterns = [
     path("calendar/", views.CalendarView.as_view(), name="calendar"),
     path("attachments/<int:pk>/", views.AttachmentDownload.as_view(), name="attachment"),
     path("<int:pk>/", views.ItemDetail.as_view(), name="item_detail"),
-    path("<int:pk>/action/", views.ItemDetail.as_view(), name="item_action"),
+    path("<int:pk>/action/", views.ItemDetail.as_view(http_method_names=["post"]), name="item_action"),
     path("<int:pk>/report/", views.ReportView.as_view(), name="report"),
 ]

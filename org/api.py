@@ -1,9 +1,10 @@
 """REST endpoints of the organisation and mechanism — scoped exactly like the pages, writes through org.services."""
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts.personal import may_see_personal_data
+from core import ports
 from core.api import ScopedModelViewSet
 from core.masking import mask
 
@@ -33,7 +34,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if not may_see_personal_data(self.context["request"].user):
+        if not ports.scope.may_see_personal_data(self.context["request"].user):
             data["phone"] = mask("phone", data["phone"])
         return data
 
@@ -106,12 +107,8 @@ class MechanismViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"], serializer_class=MechanismCopySerializer)
     def copy(self, request, pk=None):
         """Copy this mechanism (bodies, member units, seats) to a new year; the source stays as history."""
-        from rest_framework.exceptions import PermissionDenied
-
-        from accounts.scope import has_model_permission
-
         source = self.get_object()
-        if not has_model_permission(request.user, Mechanism, "add"):
+        if not ports.scope.has_model_permission(request.user, Mechanism, "add"):
             raise PermissionDenied
         serializer = MechanismCopySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

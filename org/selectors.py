@@ -1,13 +1,12 @@
 """Reads of the organisation and mechanism (no writes here)."""
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from .models import Body, BodyKind, Mechanism, Seat
 
 
 def mechanism_current(today=None):
     """This year's mechanism, else the latest one before it, else the newest."""
-    from django.utils import timezone
-
     year = (today or timezone.localdate()).year
     return (Mechanism.objects.filter(year__lte=year).order_by("-year").first()
             or Mechanism.objects.order_by("-year").first())

@@ -178,7 +178,7 @@ def seat_save(*, actor, seat=None, data):
 
 
 @transaction.atomic
-def object_delete(*, actor, obj, expected_version=None):
+def object_delete(*, actor, obj, expected_version):
     delete_object(obj, actor=actor, expected_version=expected_version)
 
 

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts.scope import get_scoped_or_404, has_model_permission, visible_to
+from core import ports
+from core.masking import mask
 from core.tables import Column
 from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, apply_form_errors
 
@@ -84,7 +85,7 @@ class AreaDetail(ObjectDetailView):
     def get_extra_context(self, obj):
         return {
             "children": obj.children.all(),
-            "units": visible_to(self.request.user, Unit.objects.filter(area=obj)),
+            "units": ports.scope.visible_to(self.request.user, Unit.objects.filter(area=obj)),
             "ancestors": Area.objects.filter(pk__in=obj.ancestor_ids()).order_by("depth"),
         }
 
@@ -96,7 +97,7 @@ class UnitDetail(ObjectDetailView):
     def get_extra_context(self, obj):
         return {
             "children": obj.children.all(),
-            "people": visible_to(self.request.user, Person.objects.filter(unit=obj)),
+            "people": ports.scope.visible_to(self.request.user, Person.objects.filter(unit=obj)),
             "bodies": Body.objects.filter(member_units=obj).select_related("mechanism"),
         }
 
@@ -106,9 +107,8 @@ class PersonDetail(ObjectDetailView):
     template_name = "org/person_detail.html"
 
     def get_extra_context(self, obj):
-        from accounts.personal import shown
-
-        return {"phone": shown(self.request.user, obj, "phone"),
+        phone = obj.phone if ports.scope.may_see_personal_data(self.request.user) else mask("phone", obj.phone)
+        return {"phone": phone,
                 "seats": obj.seats.select_related("body", "mechanism").order_by("-mechanism__year")}
 
 
@@ -130,13 +130,13 @@ class MechanismChart(LoginRequiredMixin, View):
             if mechanism is None:
                 return render(request, "org/mechanism_empty.html", {"title": _("推进机制")})
         else:
-            mechanism = get_scoped_or_404(request.user, Mechanism.objects.all(), pk=pk)
+            mechanism = ports.scope.get_scoped_or_404(request.user, Mechanism.objects.all(), pk=pk)
         chart = selectors.mechanism_chart(mechanism)
         return render(request, "org/mechanism_chart.html", {
             "mechanism": mechanism, "chart": chart, "title": str(mechanism),
             "years": Mechanism.objects.order_by("-year"),
             "kinds": BodyKind,
-            "may_edit": has_model_permission(request.user, Body, "change"),
+            "may_edit": ports.scope.has_model_permission(request.user, Body, "change"),
         })
 
 
@@ -213,8 +213,8 @@ class SeatEdit(ObjectEditView):
 
 
 class OrgDelete(ObjectDeleteView):
-    def delete(self, obj):
-        services.object_delete(actor=self.request.user, obj=obj)
+    def delete(self, obj, expected_version):
+        services.object_delete(actor=self.request.user, obj=obj, expected_version=expected_version)
 
 
 class AreaDelete(OrgDelete):
@@ -241,9 +241,9 @@ class MechanismCopy(LoginRequiredMixin, View):
     """Copy a year's mechanism to a new year; the old one stays untouched as history."""
 
     def _source(self, request, pk):
-        if not has_model_permission(request.user, Mechanism, "add"):
+        if not ports.scope.has_model_permission(request.user, Mechanism, "add"):
             raise Http404
-        return get_scoped_or_404(request.user, Mechanism.objects.all(), pk=pk)
+        return ports.scope.get_scoped_or_404(request.user, Mechanism.objects.all(), pk=pk)
 
     def get(self, request, pk):
         source = self._source(request, pk)

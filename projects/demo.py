@@ -4,11 +4,11 @@
   1,341,500万元 (134.15亿元) against annual plans summing to 1,262,000万元: 106.3% (seed 001);
 - 77 projects on the city (市重大重点) list — 15 of the provincial ones plus 62 more;
 - 3 signing events in 2023 with 52 signed projects (seed 003), followed through the stages;
-- 8 projects with 中央预算内投资 totalling 11,890万元 = 1.189亿元 (seed 004), plus bond money and disbursements;
 - carriers (招商载体) with their themes, placed on the schematic map (static/projects/qingshanhu.geojson).
 
-Projects, plans, stages, signings and allocations go through the services; the monthly history (Jan–Nov)
-is bulk-inserted as the rows offices would have typed, then the lights are computed as of 2023-12-01.
+Projects, plans, stages and signings go through the services; the monthly history (Jan–Nov) is
+bulk-inserted as the rows offices would have typed, then the lights are computed as of 2023-12-01.
+The money for these projects (中央预算内投资 11,890万元, seed 004) is the next demo step, funds.demo.
 """
 import datetime
 import random
@@ -34,7 +34,6 @@ YEAR = 2023
 AS_OF_MONTH = 11
 PROVINCIAL_DONE = Decimal("1341500.00")  # 134.15亿元
 PROVINCIAL_PLAN = Decimal("1262000.00")  # 1341500 / 1262000 = 106.30%
-CENTRAL_BUDGET = [Decimal(x) for x in ("2400", "1890", "1600", "1500", "1300", "1200", "1000", "1000")]  # 11890
 
 # Centre of each area's cell on the schematic map (see static/projects/qingshanhu.geojson).
 _GRID = [["扬子洲镇", "罗家镇", "塘山镇"], ["湖坊镇", "青山路街道", "京东镇"], ["上海路街道", "南钢街道", "昌东工业园区"]]
@@ -112,7 +111,6 @@ def load(context):
     users, units, people = context["users"], context["units"], context["people"]
     actor = users["admin"]
     body = context["bodies"]["tf_projects"]
-    funds_body = context["bodies"]["g_funds"]
     at = timezone.make_aware(datetime.datetime(YEAR, 1, 6, 9, 0))
 
     lists = {level: services.project_list_get_or_create(actor=actor, year=YEAR, level=level,
@@ -210,27 +208,6 @@ def load(context):
         start += count
 
     InvestmentReport.objects.bulk_create(reports, batch_size=500)
-
-    # funds: 中央预算内投资 for 8 projects (11,890万元), bonds for others, with disbursements
-    from funds import services as funds_services
-    from funds.models import FundSource
-
-    for k, amount in enumerate(CENTRAL_BUDGET):
-        alloc = funds_services.allocation_create(
-            actor=actor, item=provincial[k * 2], source=FundSource.CENTRAL_BUDGET, amount=amount,
-            date=datetime.date(YEAR, 3 + k % 6, 15), managing_body=funds_body,
-            document_no=f"发改投资〔{YEAR}〕{300 + k}号")
-        funds_services.disbursement_create(actor=actor, allocation=alloc, amount=_money(amount * Decimal("0.6")),
-                                           date=datetime.date(YEAR, 9 + k % 3, 10), document_no=f"拨{YEAR}-{k + 1:03d}")
-    for k in range(6):
-        alloc = funds_services.allocation_create(
-            actor=actor, item=city[k * 3], source=[FundSource.SPECIAL_BOND, FundSource.GENERAL_BOND,
-                                                   FundSource.DISTRICT][k % 3],
-            amount=Decimal(rng.randint(4, 30) * 500), date=datetime.date(YEAR, 4 + k, 20), managing_body=funds_body,
-            document_no=f"洪财预〔{YEAR}〕{50 + k}号")
-        if k % 2 == 0:
-            funds_services.disbursement_create(actor=actor, allocation=alloc, amount=alloc.amount,
-                                               date=datetime.date(YEAR, 10, 20))
 
     # lights as of the day after the November figures
     as_of = datetime.date(YEAR, 12, 1)

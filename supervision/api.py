@@ -5,13 +5,17 @@
     POST /api/inspections/{id}/hold/       登记已开展;  …/write_up/ 成文 (record required)
     POST /api/inspections/{id}/findings/   record a finding of this inspection (assigned to its unit)
     GET  /api/findings/                    the problem ledger; GET /api/findings/{id}/ with available actions
-    POST /api/findings/{id}/actions/       a workflow action through items.services.perform (rectify takes
-                                           multipart "before"/"after" files; verify refuses the rectifying
-                                           unit and findings without evidence)
+    POST /api/findings/{id}/actions/       a workflow action (items.kit: If-Match or "version" required,
+                                           Idempotency-Key header; rectify takes multipart "before"/"after"
+                                           files; verify refuses the rectifying unit and findings without
+                                           evidence);  GET /api/findings/{id}/timeline/
     GET  /api/notices/, /api/notices/{id}/download/     督办单 and its Word document
     POST /api/notices/                     issue one for an item (supervisors)
     GET  /api/bulletins/, /api/bulletins/{id}/, …/download/?as=docx|xlsx   通报 (published; drafts for
                                            supervisors, with live figures)
+
+Lists filter with the pages' FilterSets (supervision.filters). A change of an existing row needs the version
+(If-Match or "version": missing → 428, not a number → 400, stale → 409), read by core.api.request_version.
 """
 from django.http import FileResponse, Http404, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -19,11 +23,13 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import ERRORS, IF_MATCH, idempotency_key, request_version
+from items.kit import ActionInputSerializer, AvailableActionsField, ItemKindViewSet, ItemViewSetMixin
 from items.models import Item
-from items.workflow import available_actions
 from org.models import Person, Unit
 
 from . import selectors, services
+from .filters import BulletinFilter, FindingFilter, InspectionFilter, NoticeFilter
 from .models import (
     Bulletin,
     Finding,
@@ -63,7 +69,7 @@ class InspectionInputSerializer(serializers.Serializer):
 
 class RecordInputSerializer(serializers.Serializer):
     record = serializers.CharField(required=False, allow_blank=True)
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField(required=False, help_text="the version you saw (or the If-Match header)")
 
 
 class FindingSerializer(serializers.ModelSerializer):
@@ -85,15 +91,11 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class FindingDetailSerializer(FindingSerializer):
-    available_actions = serializers.SerializerMethodField()
+    available_actions = AvailableActionsField()
 
     class Meta(FindingSerializer.Meta):
         fields = FindingSerializer.Meta.fields + ["available_actions"]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_available_actions(self, obj) -> list[str]:
-        return [t.action for t in available_actions(obj, self.context["request"].user)]
 
 
 class FindingInputSerializer(serializers.Serializer):
@@ -106,10 +108,9 @@ class FindingInputSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class FindingActionInputSerializer(serializers.Serializer):
-    action = serializers.CharField(help_text="rectify, verify, fail_verification, review_again, accept, urge, comment …")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    version = serializers.IntegerField(required=False, help_text="the version you saw (or If-Match)")
+class FindingActionInputSerializer(ActionInputSerializer):
+    """The kit's action input plus 整改's evidence files."""
+
     before = serializers.ListField(child=serializers.FileField(), required=False, help_text="整改前 (rectify)")
     after = serializers.ListField(child=serializers.FileField(), required=False, help_text="整改后 (rectify)")
 
@@ -149,22 +150,16 @@ class BulletinSerializer(serializers.ModelSerializer):
         return services.bulletin_preview(obj) if self.context.get("detail") else (obj.snapshot or {}).get("summary", {})
 
 
-def _version(request, body_version):
-    value = request.headers.get("If-Match", "").strip('"W/ ') or body_version
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 # --- viewsets ----------------------------------------------------------------------------------------
 
 
 class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Scoped by supervision.selectors (visible_to, plus: units see an unannounced inspection once held)."""
+
     queryset = Inspection.objects.all()
     serializer_class = InspectionSerializer
     workflow_endpoint = True  # writes check the supervisor role in supervision.services
-    filterset_fields = ["state", "type", "date"]
+    filterset_class = InspectionFilter
 
     def get_queryset(self):
         return selectors.inspections_visible(self.request.user).prefetch_related("team", "target_units",
@@ -177,12 +172,14 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         obj = services.inspection_create(actor=request.user, **s.validated_data)
         return Response(InspectionSerializer(obj).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=RecordInputSerializer, responses=InspectionSerializer)
+    @extend_schema(request=RecordInputSerializer, responses={200: InspectionSerializer, **ERRORS},
+                   parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
     def hold(self, request, pk=None):
         return self._record(request, services.inspection_hold)
 
-    @extend_schema(request=RecordInputSerializer, responses=InspectionSerializer)
+    @extend_schema(request=RecordInputSerializer, responses={200: InspectionSerializer, **ERRORS},
+                   parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
     def write_up(self, request, pk=None):
         return self._record(request, services.inspection_write_up)
@@ -191,7 +188,8 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         obj = self.get_object()
         s = RecordInputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        obj = fn(actor=request.user, inspection=obj, expected_version=_version(request, s.validated_data.get("version")),
+        obj = fn(actor=request.user, inspection=obj,
+                 expected_version=request_version(request, s.validated_data.get("version")),
                  record=s.validated_data.get("record"))
         return Response(InspectionSerializer(obj).data)
 
@@ -205,57 +203,43 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
 
-class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    queryset = Finding.objects.all()
+class FindingViewSet(ItemViewSetMixin, ItemKindViewSet):
+    """The problem ledger, declared on the item-kind kit: list, detail, `actions/` and `timeline/`."""
+
+    queryset = Finding.objects.select_related("lead_unit")
     serializer_class = FindingSerializer
-    workflow_endpoint = True
-    filterset_fields = ["state", "category", "severity", "lead_unit", "inspection", "light"]
+    detail_serializer_class = FindingDetailSerializer
+    filterset_class = FindingFilter
+    action_input_serializer = FindingActionInputSerializer
 
     def get_queryset(self):
         return selectors.findings_visible(self.request.user).select_related("lead_unit")
 
-    def get_serializer_class(self):
-        return FindingDetailSerializer if self.action == "retrieve" else FindingSerializer
-
-    @extend_schema(request=FindingActionInputSerializer, responses=FindingDetailSerializer,
-                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)])
-    @action(detail=True, methods=["post"])
-    def actions(self, request, pk=None):
-        from items.services import perform
-
-        finding = self.get_object()
-        s = FindingActionInputSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        v = s.validated_data
-        version = _version(request, v.get("version"))
-        key = request.headers.get("Idempotency-Key") or None
-        if v["action"] == "rectify":
-            services.finding_rectify(actor=request.user, finding=finding, expected_version=version, note=v["note"],
-                                     before=request.FILES.getlist("before"), after=request.FILES.getlist("after"),
-                                     request_key=key)
-        else:
-            perform(finding, v["action"], request.user, version, note=v["note"], request_key=key)
-        fresh = self.get_queryset().get(pk=finding.pk)
-        return Response(FindingDetailSerializer(fresh, context={"request": request}).data)
+    def perform_item_action(self, item, action, payload):
+        if action == "rectify":  # the evidence files go onto the timeline with the action
+            request = self.request
+            return services.finding_rectify(
+                actor=request.user, finding=item, expected_version=request_version(request, payload.get("version")),
+                note=payload.get("note", ""), before=request.FILES.getlist("before"),
+                after=request.FILES.getlist("after"), request_key=idempotency_key(request))
+        return super().perform_item_action(item, action, payload)
 
 
 class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = SupervisionNotice.objects.all()
     serializer_class = NoticeSerializer
     workflow_endpoint = True
-    filterset_fields = ["level", "state", "year", "item"]
+    filterset_class = NoticeFilter
 
     def get_queryset(self):
         return selectors.notices_visible(self.request.user)
 
     @extend_schema(request=NoticeInputSerializer, responses={201: NoticeSerializer})
     def create(self, request):
-        from items.selectors import items_visible
-
         s = NoticeInputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         data = dict(s.validated_data)
-        item = items_visible(request.user).filter(pk=data.pop("item")).first()
+        item = selectors.items_visible(request.user).filter(pk=data.pop("item")).first()
         if item is None:
             raise Http404
         notice = services.notice_issue(actor=request.user, item=item, **data)
@@ -275,7 +259,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Bulletin.objects.all()
     serializer_class = BulletinSerializer
-    filterset_fields = ["state", "period_kind"]
+    filterset_class = BulletinFilter
 
     def get_queryset(self):
         return selectors.bulletins_visible(self.request.user).select_related("formula")

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 def open_findings_badge(user):
     """Sidebar badge: findings awaiting verification, for supervisors only (one count per page)."""
-    from items.workflow import is_supervisor
+    from accounts.roles import is_supervisor
 
     if not is_supervisor(user):
         return None

@@ -10,11 +10,18 @@ Definitions (each figure is a count of rows):
 - inspections: inspections held (or written up) with a date in the period;
 - findings: findings found (found_on) in the period;
 - rectified: findings with a 整改 action in the period; struck_off: with a 核验销号 action in the period;
-- overdue: findings found up to the period's end, still with the unit at its end (not struck off, not
-  waiting for verification), due before its last day;
+- overdue (逾期未整改): findings found up to the period's end, still with the unit at the period's end
+  (not struck off, not waiting for verification), whose deadline had passed by the *reference moment*;
 - ranking per unit: score = base + w₁·旬报按时 − w₂·逾期事项 − w₃·督查问题 + w₄·按期整改, where 旬报按时 counts
-  the unit's on-time 旬 reports of the period, 逾期事项 its other items open and past due at the period's end,
-  督查问题 its findings of the period, 按期整改 its findings rectified in the period by their deadline.
+  the unit's on-time 旬 reports of the period, 逾期事项 its other items open and past due at the reference
+  moment, 督查问题 its findings of the period, 按期整改 its findings rectified in the period by their deadline.
+
+Overdue is judged at the reference moment: the period's end (00:00 after its last day) or the moment the
+bulletin is compiled (`as_of`, default now), whichever comes first. A deadline has passed at that moment
+when its whole day is over, i.e. `due_date < local date of the reference moment` — the rule of the lights
+(items.lights: overdue when due_date < today). So a bulletin for this month compiled on the 1st does not
+count a finding due on the 10th, nor one due today; a bulletin for a past month counts a finding due on its
+last day and still not rectified at its end.
 """
 from __future__ import annotations
 
@@ -72,7 +79,8 @@ def compile_bulletin(*, start, end, formula, as_of=None) -> dict:
     period_start = _day_start(start)
     created_limit = as_of or FAR_FUTURE
     cutoff = min(period_end, as_of) if as_of else period_end
-    ref_day = min(end, timezone.localdate(as_of)) if as_of else end
+    # overdue = due before the local day of the reference moment (see the module's docstring)
+    ref_day = timezone.localdate(min(period_end, as_of or timezone.now()))
 
     inspections = list(Inspection.objects.filter(
         date__range=(start, end), state__in=(InspectionState.HELD, InspectionState.WRITTEN_UP),

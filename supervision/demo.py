@@ -154,7 +154,7 @@ def _advance(f, user, supervisor, day, week, today, rng, photos):
         return  # overdue or in progress
     before = SimpleUploadedFile("整改前.png", photos[0], content_type="image/png")
     after = SimpleUploadedFile("整改后.png", photos[1], content_type="image/png")
-    services.finding_rectify(actor=user, finding=f, expected_version=None, note="已按要求完成整改，附整改前后照片。",
+    services.finding_rectify(actor=user, finding=f, expected_version=TRUSTED, note="已按要求完成整改，附整改前后照片。",
                              before=[before], after=[after], at=when(rectify_day, 15))
     verify_day = add_workdays(rectify_day, rng.randint(1, 3))
     if verify_day >= today or (week <= 8 and rng.random() < 0.5):

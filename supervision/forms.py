@@ -1,11 +1,10 @@
 """Forms of the supervision pages: they only validate input; supervision.services applies the rules."""
 import re
-import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from items.forms import MultipleFileField
+from items.forms import ActionForm, MultipleFileField
 from items.models import Item
 from org.models import Person, Unit
 
@@ -129,21 +128,19 @@ class FromItemForm(StyledForm):
     measures = forms.CharField(label=_("整改要求"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-def _key():
-    return uuid.uuid4().hex
+class RectifyForm(ActionForm):
+    """整改 (items.kit form_classes["rectify"]): the action's note plus before/after evidence files, which
+    supervision.services.finding_rectify puts on the finding's timeline. The other actions of a finding use the
+    kit's ActionForm."""
 
-
-class FindingActionForm(StyledForm):
-    """One of the finding's own actions; rectify carries before/after files."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    request_key = forms.CharField(widget=forms.HiddenInput, max_length=64, initial=_key)
-    note = forms.CharField(label=_("说明"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class RectifyForm(FindingActionForm):
     before = MultipleFileField(label=_("整改前照片/材料"), required=False)
     after = MultipleFileField(label=_("整改后照片/材料"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["note", "before", "after"])
+        for name in ("before", "after"):
+            self.fields[name].widget.attrs.update({"class": "form-control", "data-testid": f"rectify-{name}"})
 
     def clean(self):
         data = super().clean()
@@ -195,6 +192,8 @@ class BulletinForm(StyledForm):
 
 
 class FormulaForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # an edit's: the version shown
+
     class Meta:
         model = RankingFormula
         fields = ["name", "base", "w_report_on_time", "w_overdue_items", "w_findings", "w_rectified_on_time",
@@ -202,6 +201,8 @@ class FormulaForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
         _style(self)
 
     def _post_clean(self):
@@ -210,6 +211,7 @@ class FormulaForm(forms.ModelForm):
 
 
 class ScheduleForm(StyledForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)  # the schedule's, as the page showed it
     weekday = forms.TypedChoiceField(label=_("督查日"), choices=WEEKDAYS, coerce=int)
     type = forms.ChoiceField(label=_("默认督查方式"), choices=InspectionType.choices)
     count = forms.IntegerField(label=_("安排未来几次"), min_value=1, max_value=52, initial=4, required=False)

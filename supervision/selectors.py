@@ -13,8 +13,9 @@ import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.roles import is_admin, is_supervisor
 from accounts.scope import visible_to
-from items.models import OPEN_STATES, ItemState, Light
+from items.models import OPEN_STATES, Item, ItemState, Light
 
 from .models import (
     Bulletin,
@@ -27,15 +28,14 @@ from .models import (
 )
 
 
-def _supervises(user):
-    from .services import may_supervise
-
-    return may_supervise(user)
+def may_supervise(user) -> bool:
+    """督查人员 or 系统管理员: plans inspections, records findings, issues 督办单 and 通报 (accounts.roles)."""
+    return is_supervisor(user) or is_admin(user)
 
 
 def inspections_visible(user, action="view"):
-    qs = visible_to(user, Inspection.objects.all(), action) if not _supervises(user) else Inspection.objects.all()
-    if not _supervises(user):
+    qs = visible_to(user, Inspection.objects.all(), action)
+    if not may_supervise(user):
         qs = qs.exclude(type=InspectionType.UNANNOUNCED, state=InspectionState.PLANNED)
     return qs
 
@@ -50,14 +50,12 @@ def findings_visible(user):
 
 
 def notices_visible(user):
-    if _supervises(user):
-        return SupervisionNotice.objects.all()
-    return visible_to(user, SupervisionNotice.objects.all()).distinct()
+    return visible_to(user, SupervisionNotice.objects.all())
 
 
 def bulletins_visible(user):
     qs = visible_to(user, Bulletin.objects.all())
-    return qs if _supervises(user) else qs.filter(state=BulletinState.PUBLISHED)
+    return qs if may_supervise(user) else qs.filter(state=BulletinState.PUBLISHED)
 
 
 def awaiting_verification_count(user):
@@ -114,9 +112,12 @@ def evidence(finding):
     return (finding.attachments.select_related("action", "uploaded_by").order_by("-created_at", "-pk"))
 
 
+def items_visible(user):
+    """Items of every kind `user` may see (targets of inspections, 督办单, the rows behind a bulletin)."""
+    return visible_to(user, Item.objects.all())
+
+
 def red_items(user, limit=10):
     """Red items of other ledgers (overdue …): candidates for a finding or a 督办单, worst first."""
-    from items.selectors import items_visible
-
     return list(items_visible(user).filter(light=Light.RED, state__in=OPEN_STATES).exclude(kind="finding")
                 .select_related("lead_unit").order_by("due_date", "pk")[:limit])

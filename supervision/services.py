@@ -4,22 +4,24 @@ Keyword-only, an explicit `actor`, one transaction each, an audit row for every 
 they are created with items.services.item_create and move only through items.services.perform (the
 finding's own rows live in supervision.workflow). Writes here are for supervisors (role "supervisor",
 作风督查组) and administrators; a unit's part — rectifying, replying to a 督办单 — goes through perform.
+
+Each write is a `core.services.service`: a refusal (`deny()`) rolls the whole call back and is then audited
+as DENIED. A change of an existing row needs the version the user saw (`expected_version`, required: missing
+→ 428); a service that acts on a row it has just locked passes `TRUSTED`.
 """
 from __future__ import annotations
 
 import datetime
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_change, snapshot
-from core.errors import PermissionDenied, ValidationError
-from core.services import TRUSTED, create_object, update_object
+from core.errors import ValidationError
+from core.services import TRUSTED, create_object, deny, service, update_object
 from items.models import Item, ItemState, NumberSequence
-from items.workflow import is_admin, is_supervisor
 
 from . import conf
 from .models import (
@@ -39,16 +41,13 @@ from .models import (
     Severity,
     SupervisionNotice,
 )
-
-
-def may_supervise(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active
-                and (is_supervisor(user) or is_admin(user)))
+from .selectors import may_supervise  # noqa: F401  (re-exported for views and apps)
 
 
 def _require_supervisor(actor, what):
+    """Refuse (403, audited by the enclosing @service) unless `actor` is a supervisor or an administrator."""
     if not may_supervise(actor):
-        raise PermissionDenied(_("只有督查人员可以%(what)s。") % {"what": what})
+        deny(actor, str(what), _("只有督查人员可以%(what)s。") % {"what": what})
 
 
 def _today(at=None):
@@ -70,7 +69,7 @@ INSPECTION_FIELDS = {"date", "type", "title", "record"}
 INSPECTION_M2M = {"team", "target_units", "target_items"}
 
 
-@transaction.atomic
+@service
 def inspection_create(*, actor, date, title, type=InspectionType.ONSITE, team=(), target_units=(),
                       target_items=(), record="", schedule=None, state=InspectionState.PLANNED,
                       at=None) -> Inspection:
@@ -94,7 +93,7 @@ def inspection_create(*, actor, date, title, type=InspectionType.ONSITE, team=()
     return obj
 
 
-@transaction.atomic
+@service
 def inspection_update(*, actor, inspection, expected_version, **changes) -> Inspection:
     _require_supervisor(actor, _("修改督查"))
     unknown = set(changes) - INSPECTION_FIELDS - INSPECTION_M2M
@@ -104,8 +103,8 @@ def inspection_update(*, actor, inspection, expected_version, **changes) -> Insp
     return update_object(inspection, actor=actor, changes=changes, expected_version=expected_version, m2m=m2m)
 
 
-@transaction.atomic
-def inspection_hold(*, actor, inspection, expected_version=None, record=None, at=None) -> Inspection:
+@service
+def inspection_hold(*, actor, inspection, expected_version, record=None, at=None) -> Inspection:
     """已开展: the inspection took place (on or after its date)."""
     _require_supervisor(actor, _("登记督查"))
     if inspection.state != InspectionState.PLANNED:
@@ -118,8 +117,8 @@ def inspection_hold(*, actor, inspection, expected_version=None, record=None, at
     return update_object(inspection, actor=actor, changes=changes, expected_version=expected_version)
 
 
-@transaction.atomic
-def inspection_write_up(*, actor, inspection, expected_version=None, record=None, at=None) -> Inspection:
+@service
+def inspection_write_up(*, actor, inspection, expected_version, record=None, at=None) -> Inspection:
     """已成文: the record is written (required)."""
     _require_supervisor(actor, _("登记督查"))
     if inspection.state == InspectionState.PLANNED:
@@ -135,17 +134,17 @@ def inspection_write_up(*, actor, inspection, expected_version=None, record=None
                                   "written_up_at": at or timezone.now()})
 
 
-@transaction.atomic
-def inspection_delete(*, actor, inspection):
+@service
+def inspection_delete(*, actor, inspection, expected_version):
     from core.services import delete_object
 
     _require_supervisor(actor, _("删除督查"))
     if inspection.state != InspectionState.PLANNED or inspection.findings.exists():
         raise ValidationError(_("只能删除尚未开展、没有督查问题的督查。"))
-    delete_object(inspection, actor=actor)
+    delete_object(inspection, actor=actor, expected_version=expected_version)
 
 
-@transaction.atomic
+@service
 def inspection_add_photo(*, actor, inspection, file, caption="") -> InspectionPhoto:
     """A photo/document of the inspection, checked by content (items.attachments), images re-encoded."""
     from items.attachments import check_upload
@@ -169,7 +168,7 @@ def default_schedule() -> InspectionSchedule:
     return schedule or InspectionSchedule.objects.order_by("id").first() or InspectionSchedule.objects.create()
 
 
-@transaction.atomic
+@service
 def schedule_update(*, actor, schedule, expected_version, weekday=None, type=None, is_active=None,
                     name=None, team=None) -> InspectionSchedule:
     _require_supervisor(actor, _("修改督查日"))
@@ -201,7 +200,7 @@ def schedule_dates(schedule, *, start, count):
     return days
 
 
-@transaction.atomic
+@service
 def schedule_plan(*, actor, schedule=None, count=4, start=None) -> list[Inspection]:
     """Plan the next `count` 督查日 inspections (dates already planned are skipped)."""
     _require_supervisor(actor, _("安排督查"))
@@ -236,6 +235,7 @@ def _supervision_body(actor):
     return None
 
 
+@service
 def finding_create(*, actor, title, lead_unit, category=FindingCategory.OTHER, severity=Severity.MINOR,
                    description="", measures="", found_on=None, rectify_workdays=None, rectify_person=None,
                    assignee=None, inspection=None, source_item=None, area=None, at=None) -> Finding:
@@ -258,31 +258,31 @@ def finding_create(*, actor, title, lead_unit, category=FindingCategory.OTHER, s
         workdays = 0
     if not 1 <= workdays <= 250:
         raise ValidationError({"rectify_workdays": _("整改时限须为 1 到 250 个工作日。")})
-    with transaction.atomic():
-        finding = item_create(
-            actor=actor, kind="finding", title=title, lead_unit=lead_unit, owning_body=_supervision_body(actor),
-            area=area, assignee=assignee, due_date=add_workdays(found_on, workdays), description=description,
-            assign=True, at=at, model=Finding,
-            extra={"inspection": inspection, "source_item": source_item, "category": category,
-                   "severity": severity, "rectify_person": rectify_person, "rectify_workdays": workdays,
-                   "measures": measures or "", "found_on": found_on})
-        if inspection is not None and lead_unit is not None:
-            inspection.target_units.add(lead_unit)
+    finding = item_create(
+        actor=actor, kind="finding", title=title, lead_unit=lead_unit, owning_body=_supervision_body(actor),
+        area=area, assignee=assignee, due_date=add_workdays(found_on, workdays), description=description,
+        assign=True, at=at, model=Finding,
+        extra={"inspection": inspection, "source_item": source_item, "category": category,
+               "severity": severity, "rectify_person": rectify_person, "rectify_workdays": workdays,
+               "measures": measures or "", "found_on": found_on})
+    if inspection is not None and lead_unit is not None:
+        inspection.target_units.add(lead_unit)
     return Finding.objects.get(pk=finding.pk)
 
 
+@service
 def finding_from_inspection(*, actor, inspection, title, lead_unit, at=None, **fields) -> Finding:
     """A finding of an inspection: the inspection is marked held if it was only planned."""
     _require_supervisor(actor, _("登记督查问题"))
-    with transaction.atomic():
-        inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-        if inspection.state == InspectionState.PLANNED:
-            inspection = inspection_hold(actor=actor, inspection=inspection, at=at)
-        fields.setdefault("found_on", inspection.date)
-        return finding_create(actor=actor, title=title, lead_unit=lead_unit, inspection=inspection, at=at,
-                              **fields)
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if inspection.state == InspectionState.PLANNED:
+        # the row is locked just above: its current version is the one acted on
+        inspection = inspection_hold(actor=actor, inspection=inspection, expected_version=TRUSTED, at=at)
+    fields.setdefault("found_on", inspection.date)
+    return finding_create(actor=actor, title=title, lead_unit=lead_unit, inspection=inspection, at=at, **fields)
 
 
+@service
 def finding_from_item(*, actor, item, title=None, category=None, measures="", description="", at=None,
                       **fields) -> Finding:
     """Turn an item (typically a red one) into a finding in one step: same unit and area, linked to it,
@@ -302,21 +302,21 @@ def finding_from_item(*, actor, item, title=None, category=None, measures="", de
         category = FindingCategory.PROGRESS if item.light == "red" or (
             item.due_date and item.due_date < _today(at)) else FindingCategory.OTHER
     reason = item.light_reason or ""
-    with transaction.atomic():
-        finding = finding_create(
-            actor=actor, title=title or _("%(title)s（%(reason)s）") % {"title": item.title, "reason": reason or _("督查发现")},
-            lead_unit=item.lead_unit, area=item.area, category=category, source_item=item, at=at,
-            description=description or _("由事项%(number)s“%(title)s”转为督查问题。%(reason)s") % {
-                "number": item.number, "title": item.title, "reason": reason},
-            measures=measures, **fields)
-        perform(item, "comment", actor, TRUSTED, at=at,
-                note=_("已转为督查问题 %(number)s") % {"number": finding.number},
-                data={"event": "finding_raised", "finding_id": finding.pk, "finding_number": finding.number})
+    finding = finding_create(
+        actor=actor, title=title or _("%(title)s（%(reason)s）") % {"title": item.title, "reason": reason or _("督查发现")},
+        lead_unit=item.lead_unit, area=item.area, category=category, source_item=item, at=at,
+        description=description or _("由事项%(number)s“%(title)s”转为督查问题。%(reason)s") % {
+            "number": item.number, "title": item.title, "reason": reason},
+        measures=measures, **fields)
+    perform(item, "comment", actor, TRUSTED, at=at,
+            note=_("已转为督查问题 %(number)s") % {"number": finding.number},
+            data={"event": "finding_raised", "finding_id": finding.pk, "finding_number": finding.number})
     return finding
 
 
 def finding_rectify(*, actor, finding, expected_version, note="", before=(), after=(), request_key=None, at=None):
-    """整改: the lead unit uploads before/after evidence; the files go onto the finding's timeline."""
+    """整改: the lead unit uploads before/after evidence; the files go onto the finding's timeline. One call of
+    perform() (which audits its own refusals), so no transaction of its own."""
     from items.services import perform
 
     before, after = list(before or ()), list(after or ())
@@ -362,7 +362,7 @@ def notice_data(notice):
                       issuer=conf.issuer(), reason=notice.level_reason, responsible=responsible)
 
 
-@transaction.atomic
+@service
 def notice_issue(*, actor, item, level=None, problem="", measures="", deadline=None, at=None) -> SupervisionNotice:
     """Issue a 督办单 about `item`: numbered 〔year〕N号, the Word document generated and stored, and a row
     on the item's timeline."""
@@ -403,7 +403,7 @@ def notice_issue(*, actor, item, level=None, problem="", measures="", deadline=N
     return notice
 
 
-@transaction.atomic
+@service
 def notice_deliver(*, actor, notice, at=None) -> SupervisionNotice:
     """送达: the notice reached the unit (recorded by a supervisor, or signed for by the unit itself)."""
     from items.services import perform
@@ -411,7 +411,7 @@ def notice_deliver(*, actor, notice, at=None) -> SupervisionNotice:
 
     notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
     if not (may_supervise(actor) or {"lead_unit", "assignee"} & roles_of(actor, notice.item)):
-        raise PermissionDenied(_("只有督查人员或责任单位可以登记送达。"))
+        deny(actor, "notice_deliver", _("只有督查人员或责任单位可以登记送达。"), obj=notice)
     if notice.state != NoticeState.ISSUED:
         raise ValidationError(_("该督办单已送达。"))
     before = snapshot(notice)
@@ -423,7 +423,7 @@ def notice_deliver(*, actor, notice, at=None) -> SupervisionNotice:
     return notice
 
 
-@transaction.atomic
+@service
 def notice_reply(*, actor, notice, reply, files=(), at=None) -> SupervisionNotice:
     """回复: the responsible unit answers the 督办单 (files go onto the item's timeline)."""
     from items.services import perform
@@ -431,7 +431,7 @@ def notice_reply(*, actor, notice, reply, files=(), at=None) -> SupervisionNotic
 
     notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
     if not {"lead_unit", "assignee", "admin"} & roles_of(actor, notice.item):
-        raise PermissionDenied(_("只有责任单位可以回复督办单。"))
+        deny(actor, "notice_reply", _("只有责任单位可以回复督办单。"), obj=notice)
     reply = (reply or "").strip()
     if not reply:
         raise ValidationError({"reply": _("请填写回复内容。")})
@@ -451,9 +451,10 @@ def notice_reply(*, actor, notice, reply, files=(), at=None) -> SupervisionNotic
 
 # ------------------------------------------------------------------------------------- ranking formula
 
-@transaction.atomic
+@service
 def ranking_formula_save(*, actor, formula=None, expected_version=None, **fields) -> RankingFormula:
-    """Create or change a ranking formula; weights must be ≥ 0 and not all zero (RankingFormula.clean)."""
+    """Create or change a ranking formula; weights must be ≥ 0 and not all zero (RankingFormula.clean).
+    A change needs the version the user saw (`expected_version`: missing → 428, stale → 409)."""
     _require_supervisor(actor, _("设置排名公式"))
     allowed = {"name", "base", "w_report_on_time", "w_overdue_items", "w_findings", "w_rectified_on_time",
                "is_default"}
@@ -466,6 +467,15 @@ def ranking_formula_save(*, actor, formula=None, expected_version=None, **fields
     if formula is None:
         return create_object(RankingFormula(**fields), actor=actor)
     return update_object(formula, actor=actor, changes=fields, expected_version=expected_version)
+
+
+@service
+def bulletin_formula_change(*, actor, bulletin, formula, expected_version) -> Bulletin:
+    """Rank a draft bulletin with another formula (its preview follows); a published one is frozen."""
+    _require_supervisor(actor, _("更换排名公式"))
+    if bulletin.is_published:
+        raise ValidationError({"formula": _("已发布的通报不能更换排名公式。")})
+    return update_object(bulletin, actor=actor, changes={"formula": formula}, expected_version=expected_version)
 
 
 def default_formula() -> RankingFormula:
@@ -483,7 +493,7 @@ def default_title(start, end):
     return _("关于%(period)s作风督查情况的通报") % {"period": period_label(start, end)}
 
 
-@transaction.atomic
+@service
 def bulletin_create(*, actor, start, end, formula=None, period_kind=PeriodKind.CUSTOM, title="") -> Bulletin:
     """A draft bulletin for [start, end]: its figures are computed live until it is published."""
     _require_supervisor(actor, _("编制通报"))
@@ -517,7 +527,7 @@ def bulletin_data(bulletin, snap, *, number=None, issued_on=None):
                         issuer=conf.issuer(), empty=snap["empty"])
 
 
-@transaction.atomic
+@service
 def bulletin_publish(*, actor, bulletin, expected_version=None, at=None) -> Bulletin:
     """Freeze the figures (snapshot with the row ids behind each), number it 〔year〕N号 and store the Word
     document and its Excel annex. A period without data publishes a "本期无数据" bulletin."""
@@ -551,7 +561,7 @@ def bulletin_publish(*, actor, bulletin, expected_version=None, at=None) -> Bull
     return current
 
 
-@transaction.atomic
+@service
 def bulletin_delete(*, actor, bulletin):
     from core.services import delete_object
 

@@ -13,8 +13,10 @@ urlpatterns = [
     path("inspections/<int:pk>/<slug:action>/", views.InspectionAction.as_view(), name="inspection_action"),
     path("photos/<int:pk>/", views.InspectionPhotoDownload.as_view(), name="inspection_photo"),
     path("findings/", views.FindingList.as_view(), name="finding_list"),
-    path("findings/<int:pk>/", views.FindingDetail.as_view(), name="finding_detail"),
-    path("findings/<int:pk>/do/<slug:action>/", views.FindingActionView.as_view(), name="finding_action"),
+    path("findings/<int:pk>/", views.FindingPage.as_view(), name="finding_detail"),
+    # the same view: the finding page's workflow forms post to the page itself, or here (POST only)
+    path("findings/<int:pk>/do/<slug:action>/", views.FindingPage.as_view(http_method_names=["post"]),
+         name="finding_action"),
     path("items/<int:pk>/to-finding/", views.FindingFromItem.as_view(), name="finding_from_item"),
     path("items/<int:pk>/notice/", views.NoticeCreate.as_view(), name="notice_create"),
     path("notices/", views.NoticeList.as_view(), name="notice_list"),

@@ -1,16 +1,21 @@
 """Supervision pages: thin views over supervision.selectors (reads) and supervision.services / perform (writes).
 
 Objects are fetched through the selectors (scoped): outside the user's scope a page answers 404. A refused
-action (DomainError / ValidationError) comes back as the page with the message and a 4xx status, never a 500.
+action (DomainError / ValidationError) comes back as the page with the message and the service's status
+(`core.views.form_error_status`: 400, 403, 409, 428), never a 500. The finding's page and its workflow forms
+are a declaration on the item-kind kit (`items.kit.ItemDetailView`); the filter sets live in filters.py and
+are the API's too.
 """
 from __future__ import annotations
 
+import copy
 import datetime
 
-import django_filters
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,20 +26,19 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.errors import DomainError
-from core.filters import StyledFilterSet
-from core.services import TRUSTED
+from core.services import require_version
 from core.tables import Column, choice_badge
-from core.views import ObjectListView
+from core.views import ObjectListView, form_error_status
+from items.kit import ItemDetailView
 from items.models import ItemState, Light
-from items.workflow import available_actions
 
 from . import forms, selectors, services
 from .bulletins import figure_rows
+from .filters import FindingFilter, InspectionFilter, NoticeFilter
 from .models import (
     RANKING_PARTS,
     BulletinState,
     Finding,
-    FindingCategory,
     Inspection,
     InspectionState,
     InspectionType,
@@ -45,21 +49,18 @@ from .models import (
     SupervisionNotice,
 )
 
-OWN_ACTIONS = ("rectify", "verify", "fail_verification", "review_again")
-# shared actions that need only a note: offered on the finding page too; the rest live on the item page
-PAGE_ACTIONS = ("accept", *OWN_ACTIONS, "urge", "escalate", "comment")
+
+def _refused(exc):
+    """A refusal on a page without a form of its own: its messages and status, mapped by the one mapper
+    (`core.views.form_error_status`, which also writes a refusal's pending audit row)."""
+    form = django_forms.Form({})
+    form.is_valid()
+    status = form_error_status(form, exc)
+    return _errors_of(form), status
 
 
-def _messages_of(exc):
-    if isinstance(exc, DomainError):
-        return [str(exc.message)]
-    if isinstance(exc, ValidationError):
-        return [str(m) for m in exc.messages]
-    return [str(exc)]
-
-
-def _status_of(exc):
-    return exc.status_code if isinstance(exc, DomainError) else 400
+def _errors_of(form):
+    return [str(e) for errors in form.errors.values() for e in errors]
 
 
 def _get(qs, pk):
@@ -126,7 +127,7 @@ class ThisWeekView(LoginRequiredMixin, View):
                     date__gt=data["end"], state=InspectionState.PLANNED).order_by("date")[:6],
                 "can_supervise": services.may_supervise(request.user),
                 "form": form or forms.ScheduleForm(initial={"weekday": schedule.weekday, "type": schedule.type,
-                                                            "count": 4})}
+                                                            "count": 4, "version": schedule.version})}
 
     def get(self, request):
         return render(request, "supervision/this_week.html", self.context(request))
@@ -138,35 +139,19 @@ class ThisWeekView(LoginRequiredMixin, View):
             return render(request, "supervision/this_week.html", self.context(request, form), status=400)
         schedule = services.default_schedule()
         try:
-            schedule = services.schedule_update(actor=request.user, schedule=schedule, expected_version=None,
+            schedule = services.schedule_update(actor=request.user, schedule=schedule,
+                                                expected_version=form.cleaned_data["version"],
                                                 weekday=form.cleaned_data["weekday"], type=form.cleaned_data["type"])
             planned = services.schedule_plan(actor=request.user, schedule=schedule,
                                              count=form.cleaned_data.get("count") or 4)
         except (DomainError, ValidationError) as exc:
-            for m in _messages_of(exc):
-                form.add_error(None, m)
-            return render(request, "supervision/this_week.html", self.context(request, form),
-                          status=_status_of(exc))
+            status = form_error_status(form, exc)
+            return render(request, "supervision/this_week.html", self.context(request, form), status=status)
         messages.success(request, _("督查日已保存，新安排 %(n)s 次督查。") % {"n": len(planned)})
         return redirect("supervision:this_week")
 
 
 # ------------------------------------------------------------------------------------ inspections
-
-class InspectionFilter(StyledFilterSet):
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=gettext_lazy("日期从"),
-                                          widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=gettext_lazy("日期至"),
-                                        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
-    type = django_filters.ChoiceFilter(choices=InspectionType.choices, label=gettext_lazy("督查方式"))
-    state = django_filters.ChoiceFilter(choices=InspectionState.choices, label=gettext_lazy("状态"))
-    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=gettext_lazy("主题"))
-
-    class Meta:
-        model = Inspection
-        fields = []
-
-
 
 class InspectionList(ObjectListView):
     queryset = Inspection.objects.all()
@@ -184,8 +169,6 @@ class InspectionList(ObjectListView):
     default_ordering = ("-date", "-id")
 
     def get_queryset(self, action=None):
-        from django.db.models import Count
-
         return (selectors.inspections_visible(self.request.user).prefetch_related("target_units")
                 .annotate(n_findings=Count("findings", distinct=True)))
 
@@ -212,10 +195,8 @@ class InspectionCreate(LoginRequiredMixin, View):
                 target_units=cd["target_units"], target_items=cd["target_items"], record=cd["record"],
                 state=InspectionState.HELD if cd["held"] else InspectionState.PLANNED)
         except (DomainError, ValidationError) as exc:
-            for m in _messages_of(exc):
-                form.add_error(None, m)
-            return render(request, "supervision/form.html", {"form": form, "title": _("登记督查")},
-                          status=_status_of(exc))
+            status = form_error_status(form, exc)
+            return render(request, "supervision/form.html", {"form": form, "title": _("登记督查")}, status=status)
         messages.success(request, _("督查已登记。"))
         return redirect(obj.get_absolute_url())
 
@@ -250,9 +231,7 @@ class InspectionEdit(LoginRequiredMixin, View):
         try:
             services.inspection_update(actor=request.user, inspection=obj, expected_version=version, **cd)
         except (DomainError, ValidationError) as exc:
-            for m in _messages_of(exc):
-                form.add_error(None, m)
-            return self.render(request, obj, form, status=_status_of(exc))
+            return self.render(request, obj, form, status=form_error_status(form, exc))
         messages.success(request, _("已保存。"))
         return redirect(obj.get_absolute_url())
 
@@ -278,47 +257,49 @@ class InspectionDetail(LoginRequiredMixin, View):
 
 
 class InspectionAction(LoginRequiredMixin, View):
-    """POST hold / write_up / photo / finding on an inspection."""
+    """POST hold / write_up / photo / finding on an inspection: the form, the service, errors mapped once."""
+
+    action_forms = {"hold": ("record_form", forms.RecordForm), "write_up": ("record_form", forms.RecordForm),
+             "photo": ("photo_form", forms.PhotoForm), "finding": ("finding_form", forms.FindingForm)}
+
+    def apply(self, request, obj, action, cd):
+        """Run the action's service; the success message."""
+        if action in ("hold", "write_up"):
+            fn = services.inspection_hold if action == "hold" else services.inspection_write_up
+            fn(actor=request.user, inspection=obj, expected_version=cd["version"], record=cd["record"])
+            return _("已保存。")
+        if action == "photo":
+            services.inspection_add_photo(actor=request.user, inspection=obj, file=cd["file"], caption=cd["caption"])
+            return _("照片已上传。")
+        finding = services.finding_from_inspection(
+            actor=request.user, inspection=obj, title=cd["title"], lead_unit=cd["lead_unit"],
+            category=cd["category"], severity=cd["severity"], rectify_workdays=cd["rectify_workdays"],
+            measures=cd["measures"], description=cd["description"], rectify_person=cd["rectify_person"])
+        return _("督查问题 %(number)s 已登记并交办。") % {"number": finding.number}
 
     def post(self, request, pk, action):
         _require_supervisor(request)
         obj = _get(selectors.inspections_visible(request.user), pk)
-        view = InspectionDetail()
-        try:
-            if action in ("hold", "write_up"):
-                form = forms.RecordForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(_("请检查填写的内容。"))
-                fn = services.inspection_hold if action == "hold" else services.inspection_write_up
-                fn(actor=request.user, inspection=obj, expected_version=form.cleaned_data["version"],
-                   record=form.cleaned_data["record"])
-                messages.success(request, _("已保存。"))
-            elif action == "photo":
-                form = forms.PhotoForm(request.POST, request.FILES)
-                if not form.is_valid():
-                    return render(request, "supervision/inspection_detail.html",
-                                  view.context(request, obj, photo_form=form), status=400)
-                services.inspection_add_photo(actor=request.user, inspection=obj, file=form.cleaned_data["file"],
-                                              caption=form.cleaned_data["caption"])
-                messages.success(request, _("照片已上传。"))
-            elif action == "finding":
-                form = forms.FindingForm(request.POST)
-                if not form.is_valid():
-                    return render(request, "supervision/inspection_detail.html",
-                                  view.context(request, obj, finding_form=form, open_finding=True), status=400)
-                cd = form.cleaned_data
-                finding = services.finding_from_inspection(
-                    actor=request.user, inspection=obj, title=cd["title"], lead_unit=cd["lead_unit"],
-                    category=cd["category"], severity=cd["severity"], rectify_workdays=cd["rectify_workdays"],
-                    measures=cd["measures"], description=cd["description"], rectify_person=cd["rectify_person"])
-                messages.success(request, _("督查问题 %(number)s 已登记并交办。") % {"number": finding.number})
+        if action not in self.action_forms:
+            raise Http404
+        key, form_class = self.action_forms[action]
+        form = form_class(request.POST, request.FILES)
+        status = 400
+        if form.is_valid():
+            try:
+                message = self.apply(request, obj, action, form.cleaned_data)
+            except (DomainError, ValidationError) as exc:
+                status = form_error_status(form, exc)
             else:
-                raise Http404
-        except (DomainError, ValidationError) as exc:
-            obj.refresh_from_db()
-            return render(request, "supervision/inspection_detail.html",
-                          view.context(request, obj, errors=_messages_of(exc)), status=_status_of(exc))
-        return redirect(obj.get_absolute_url())
+                messages.success(request, message)
+                return redirect(obj.get_absolute_url())
+        obj.refresh_from_db()
+        if key == "record_form":  # keep the typed record; the next submit carries the version shown now
+            form.data = form.data.copy()
+            form.data["version"] = obj.version
+        extra = {key: form, "open_finding": True} if key == "finding_form" else {key: form, "errors": _errors_of(form)}
+        return render(request, "supervision/inspection_detail.html",
+                      InspectionDetail().context(request, obj, **extra), status=status)
 
 
 class InspectionPhotoDownload(LoginRequiredMixin, View):
@@ -332,42 +313,6 @@ class InspectionPhotoDownload(LoginRequiredMixin, View):
 
 
 # ------------------------------------------------------------------------------------ findings (问题台账)
-
-class FindingFilter(StyledFilterSet):
-    q = django_filters.CharFilter(method="search", label=gettext_lazy("关键词"))
-    state = django_filters.ChoiceFilter(
-        choices=[(s, ItemState(s).label) for s in (ItemState.ASSIGNED, ItemState.IN_PROGRESS, ItemState.RECTIFIED,
-                                                   ItemState.STRUCK_OFF)], label=gettext_lazy("状态"))
-    category = django_filters.ChoiceFilter(choices=FindingCategory.choices, label=gettext_lazy("类别"))
-    severity = django_filters.ChoiceFilter(choices=Severity.choices, label=gettext_lazy("严重程度"))
-    lead_unit = django_filters.ModelChoiceFilter(queryset=lambda request: forms.active_units(),
-                                                 label=gettext_lazy("整改单位"))
-    light = django_filters.ChoiceFilter(choices=Light.choices, label=gettext_lazy("红黄绿灯"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=gettext_lazy("逾期未整改"),
-                                           widget=django_filters.widgets.BooleanWidget())
-    found_from = django_filters.DateFilter(field_name="found_on", lookup_expr="gte", label=gettext_lazy("发现日期从"),
-                                           widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
-    found_to = django_filters.DateFilter(field_name="found_on", lookup_expr="lte", label=gettext_lazy("发现日期至"),
-                                         widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
-
-    class Meta:
-        model = Finding
-        fields = []
-
-
-    def search(self, qs, name, value):
-        from django.db.models import Q
-
-        return qs.filter(Q(title__icontains=value) | Q(number__icontains=value)) if value else qs
-
-    def filter_overdue(self, qs, name, value):
-        from items.models import OPEN_STATES
-
-        if value is None:
-            return qs
-        cond = {"state__in": OPEN_STATES, "due_date__lt": timezone.localdate()}
-        return qs.filter(**cond).exclude(state=ItemState.RECTIFIED) if value else qs.exclude(**cond)
-
 
 def _state_badge(obj):
     return obj.get_state_display(), ItemState.color(obj.state)
@@ -405,74 +350,41 @@ class FindingList(ObjectListView):
         return selectors.findings_visible(self.request.user).select_related("lead_unit", "inspection")
 
 
-class FindingDetail(LoginRequiredMixin, View):
-    def get(self, request, pk):
-        finding = _get(selectors.findings_visible(request.user).select_related(
-            "lead_unit", "inspection", "source_item", "rectify_person", "verified_by", "assignee"), pk)
-        return render_finding(request, finding)
+class FindingPage(ItemDetailView):
+    """A finding's page and its workflow forms (items.kit): every action open to the user, 整改 with its
+    before/after evidence (RectifyForm → services.finding_rectify), the others through perform(). The page
+    URL and `findings/<pk>/do/<action>/` (POST only) are this one view."""
 
+    model = Finding
+    template_name = "supervision/finding_detail.html"
+    related = ("lead_unit", "inspection", "source_item", "rectify_person", "verified_by", "assignee",
+               "owning_body")
+    form_classes = {"rectify": forms.RectifyForm}
 
-def render_finding(request, finding, *, failed=None, status=200):
-    from items.selectors import timeline
+    def get_queryset(self):
+        return (selectors.findings_visible(self.request.user).select_related(*self.related)
+                .prefetch_related(*self.prefetch))
 
-    transitions = available_actions(finding, request.user)
-    own = []
-    for t in transitions:
-        if t.action not in PAGE_ACTIONS:
-            continue
-        if failed and failed[0] == t.action:
-            form = failed[1]
-        else:
-            form_class = forms.RectifyForm if t.action == "rectify" else forms.FindingActionForm
-            form = form_class(initial={"version": finding.version}, prefix=t.action)
-        own.append({"transition": t, "form": form, "open": bool(failed and failed[0] == t.action)})
-    shared = [t for t in transitions if t.action not in PAGE_ACTIONS]
-    evidence = list(selectors.evidence(finding))
-    return render(request, "supervision/finding_detail.html", {
-        "title": str(finding), "item": finding, "finding": finding, "own_actions": own, "shared_actions": shared,
-        "evidence": evidence, "timeline": timeline(finding), "failed_message": failed[2] if failed else None,
-        "notices": finding.supervision_notices.all(), "can_supervise": services.may_supervise(request.user),
-    }, status=status)
+    def perform_action(self, item, action, form):
+        if action == "rectify":
+            cd = form.cleaned_data
+            return services.finding_rectify(actor=self.request.user, finding=item, expected_version=cd["version"],
+                                            note=cd["note"], before=cd["before"], after=cd["after"],
+                                            request_key=cd["request_key"])
+        return super().perform_action(item, action, form)
 
-
-class FindingActionView(LoginRequiredMixin, View):
-    """POST one of the finding's own actions (整改 with files, 核验销号, 核验不通过, 回头看)."""
-
-    def post(self, request, pk, action):
-        from items.services import perform
-
-        if action not in PAGE_ACTIONS:
-            raise Http404
-        finding = _get(selectors.findings_visible(request.user).select_related("lead_unit"), pk)
-        form_class = forms.RectifyForm if action == "rectify" else forms.FindingActionForm
-        form = form_class(request.POST, request.FILES, prefix=action)
-        if not form.is_valid():
-            return render_finding(request, finding, failed=(action, form, _("请检查填写的内容。")), status=400)
-        cd = form.cleaned_data
-        try:
-            if action == "rectify":
-                services.finding_rectify(actor=request.user, finding=finding, expected_version=cd["version"],
-                                         note=cd["note"], before=cd["before"], after=cd["after"],
-                                         request_key=cd["request_key"])
-            else:
-                perform(finding, action, request.user, cd["version"], note=cd["note"],
-                        request_key=cd["request_key"])
-        except (DomainError, ValidationError) as exc:
-            message = "；".join(_messages_of(exc))
-            form.add_error(None, message)
-            finding = _get(selectors.findings_visible(request.user), pk)
-            return render_finding(request, finding, failed=(action, form, message), status=_status_of(exc))
-        messages.success(request, _("操作成功。"))
-        return redirect("supervision:finding_detail", pk=pk)
+    def get_extra_context(self, item):
+        return {"finding": item, "evidence": list(selectors.evidence(item)),
+                "notices": item.supervision_notices.all(), "can_supervise": services.may_supervise(self.request.user),
+                # every panel posts to the page itself, also when the page answers a POST to do/<action>/
+                "action_url": reverse("supervision:finding_detail", args=[item.pk])}
 
 
 class FindingFromItem(LoginRequiredMixin, View):
     """转为督查问题: one action on any item (typically a red one)."""
 
     def item(self, request, pk):
-        from items.selectors import items_visible
-
-        return _get(items_visible(request.user).select_related("lead_unit"), pk)
+        return _get(selectors.items_visible(request.user).select_related("lead_unit"), pk)
 
     def get(self, request, pk):
         _require_supervisor(request)
@@ -491,25 +403,13 @@ class FindingFromItem(LoginRequiredMixin, View):
         try:
             finding = services.finding_from_item(actor=request.user, item=item, **form.cleaned_data)
         except (DomainError, ValidationError) as exc:
-            for m in _messages_of(exc):
-                form.add_error(None, m)
-            return render(request, "supervision/form.html", {"form": form, "title": title}, status=_status_of(exc))
+            status = form_error_status(form, exc)
+            return render(request, "supervision/form.html", {"form": form, "title": title}, status=status)
         messages.success(request, _("已转为督查问题 %(number)s。") % {"number": finding.number})
         return redirect(finding.get_absolute_url())
 
 
 # ------------------------------------------------------------------------------------ 督办单
-
-class NoticeFilter(StyledFilterSet):
-    level = django_filters.ChoiceFilter(choices=NoticeLevel.choices, label=gettext_lazy("督办等级"))
-    state = django_filters.ChoiceFilter(choices=NoticeState.choices, label=gettext_lazy("状态"))
-    year = django_filters.NumberFilter(label=gettext_lazy("年度"))
-
-    class Meta:
-        model = SupervisionNotice
-        fields = []
-
-
 
 class NoticeList(ObjectListView):
     queryset = SupervisionNotice.objects.all()
@@ -543,9 +443,7 @@ class NoticeDetail(LoginRequiredMixin, View):
 
 class NoticeCreate(LoginRequiredMixin, View):
     def item(self, request, pk):
-        from items.selectors import items_visible
-
-        return _get(items_visible(request.user).select_related("lead_unit"), pk)
+        return _get(selectors.items_visible(request.user).select_related("lead_unit"), pk)
 
     def context(self, item, form):
         level, reason = services.notice_level_for(item)
@@ -571,9 +469,8 @@ class NoticeCreate(LoginRequiredMixin, View):
         try:
             notice = services.notice_issue(actor=request.user, item=item, **form.cleaned_data)
         except (DomainError, ValidationError) as exc:
-            for m in _messages_of(exc):
-                form.add_error(None, m)
-            return render(request, "supervision/form.html", self.context(item, form), status=_status_of(exc))
+            status = form_error_status(form, exc)
+            return render(request, "supervision/form.html", self.context(item, form), status=status)
         messages.success(request, _("督办单 %(number)s 已签发。") % {"number": notice.number})
         return redirect(notice.get_absolute_url())
 
@@ -583,19 +480,24 @@ class NoticeAction(LoginRequiredMixin, View):
         notice = _get(selectors.notices_visible(request.user), pk)
         view = NoticeDetail()
         view.request = request
-        try:
-            if action == "deliver":
+        if action == "deliver":
+            try:
                 services.notice_deliver(actor=request.user, notice=notice)
-            elif action == "reply":
-                form = forms.ReplyForm(request.POST, request.FILES)
-                if not form.is_valid():
-                    return view.get(request, pk, reply_form=form, status=400)
+            except (DomainError, ValidationError) as exc:
+                errors, status = _refused(exc)
+                return view.get(request, pk, status=status, errors=errors)
+        elif action == "reply":
+            form = forms.ReplyForm(request.POST, request.FILES)
+            if not form.is_valid():
+                return view.get(request, pk, reply_form=form, status=400)
+            try:
                 services.notice_reply(actor=request.user, notice=notice, reply=form.cleaned_data["reply"],
                                       files=form.cleaned_data["files"])
-            else:
-                raise Http404
-        except (DomainError, ValidationError) as exc:
-            return view.get(request, pk, status=_status_of(exc), errors=_messages_of(exc))
+            except (DomainError, ValidationError) as exc:
+                status = form_error_status(form, exc)
+                return view.get(request, pk, reply_form=form, status=status, errors=form.non_field_errors())
+        else:
+            raise Http404
         messages.success(request, _("已保存。"))
         return redirect(notice.get_absolute_url())
 
@@ -635,10 +537,8 @@ class BulletinCreate(LoginRequiredMixin, View):
                                                 formula=cd["formula"], period_kind=cd["period_kind"],
                                                 title=cd["title"])
         except (DomainError, ValidationError) as exc:
-            for m in _messages_of(exc):
-                form.add_error(None, m)
-            return render(request, "supervision/form.html", {"form": form, "title": _("编制通报")},
-                          status=_status_of(exc))
+            status = form_error_status(form, exc)
+            return render(request, "supervision/form.html", {"form": form, "title": _("编制通报")}, status=status)
         return redirect(bulletin.get_absolute_url())
 
 
@@ -657,8 +557,6 @@ class BulletinDetail(LoginRequiredMixin, View):
 
 def _with_links(bulletin, snap):
     """A copy of the figures where each carries the URL of the rows behind it."""
-    import copy
-
     snap = copy.deepcopy(snap)
 
     def url(key):
@@ -680,20 +578,17 @@ class BulletinPublish(LoginRequiredMixin, View):
         _require_supervisor(request)
         bulletin = _get(selectors.bulletins_visible(request.user), pk)
         try:
+            version = require_version(request.POST.get("version"))  # missing → 428, not a number → 400
             if request.POST.get("formula"):
                 formula = _get(RankingFormula.objects.all(), request.POST["formula"])
-                if bulletin.is_published:
-                    raise ValidationError(_("已发布的通报不能更换排名公式。"))
-                bulletin.formula = formula
-                from core.services import update_object
-
-                update_object(bulletin, actor=request.user, changes={"formula": formula}, expected_version=TRUSTED)
+                services.bulletin_formula_change(actor=request.user, bulletin=bulletin, formula=formula,
+                                                 expected_version=version)
                 messages.success(request, _("排名公式已更换，预览已更新。"))
                 return redirect(bulletin.get_absolute_url())
-            services.bulletin_publish(actor=request.user, bulletin=bulletin,
-                                      expected_version=request.POST.get("version") or None)
+            services.bulletin_publish(actor=request.user, bulletin=bulletin, expected_version=version)
         except (DomainError, ValidationError) as exc:
-            return BulletinDetail().get(request, pk, errors=_messages_of(exc), status=_status_of(exc))
+            errors, status = _refused(exc)
+            return BulletinDetail().get(request, pk, errors=errors, status=status)
         messages.success(request, _("通报已发布，数据已冻结。"))
         return redirect(bulletin.get_absolute_url())
 
@@ -729,7 +624,6 @@ class BulletinRows(LoginRequiredMixin, View):
 
     def get(self, request, pk, key):
         from items.models import ProgressReport
-        from items.selectors import items_visible
 
         bulletin = _get(selectors.bulletins_visible(request.user), pk)
         snap = services.bulletin_preview(bulletin)
@@ -744,9 +638,9 @@ class BulletinRows(LoginRequiredMixin, View):
             rows = [(reverse("items:item_detail", args=[r.item_id]), str(r.item),
                      r.period_start.isoformat(), f"{r.percent}%")
                     for r in ProgressReport.objects.filter(
-                        pk__in=ids, item__in=items_visible(request.user)).select_related("item")]
+                        pk__in=ids, item__in=selectors.items_visible(request.user)).select_related("item")]
         else:
-            qs = items_visible(request.user).filter(pk__in=ids).select_related("lead_unit")
+            qs = selectors.items_visible(request.user).filter(pk__in=ids).select_related("lead_unit")
             rows = [(reverse("supervision:finding_detail", args=[o.pk]) if o.kind == "finding"
                      else o.get_absolute_url(), str(o), o.get_state_display(), str(o.lead_unit or ""))
                     for o in qs.order_by("pk")]
@@ -771,17 +665,11 @@ class FormulaEdit(LoginRequiredMixin, View):
             return render(request, "supervision/form.html", {"form": form, "title": _("排名公式")}, status=400)
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            services.ranking_formula_save(actor=request.user, formula=obj, **fields)
+            services.ranking_formula_save(actor=request.user, formula=obj, **fields,
+                                          expected_version=form.cleaned_data.get("version") if obj else None)
         except (DomainError, ValidationError) as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errs in exc.error_dict.items():
-                    for e in errs:
-                        form.add_error(field if field in form.fields else None, e)
-            else:
-                for m in _messages_of(exc):
-                    form.add_error(None, m)
-            return render(request, "supervision/form.html", {"form": form, "title": _("排名公式")},
-                          status=_status_of(exc))
+            status = form_error_status(form, exc)
+            return render(request, "supervision/form.html", {"form": form, "title": _("排名公式")}, status=status)
         messages.success(request, _("排名公式已保存。"))
         return redirect("supervision:bulletin_list")
 

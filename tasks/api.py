@@ -1,16 +1,27 @@
-"""REST endpoints of key tasks (重点任务) and their milestones (节点) — scoped like the pages; creation and
-bulk 交办 through tasks.services (which check who may dispatch); workflow actions on a task go through the
-item endpoints (/api/items/<id>/…), because a key task is an item."""
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status
+"""REST endpoints of key tasks (重点任务) and their milestones (节点), declared on items.kit — scoped like the
+pages (visible_to), filtered with the ledger page's FilterSet:
+
+    GET  /api/tasks/                    list (tasks.filters.KeyTaskFilter)
+    GET  /api/tasks/{id}/               one task, with the actions open to you
+    POST /api/tasks/{id}/actions/       a workflow action through items.services.perform() — the version in
+                                        If-Match (or "version"; missing → 428, malformed → 400),
+                                        Idempotency-Key header; 201 new, 200 replayed, 409 stale
+    GET  /api/tasks/{id}/timeline/      its timeline
+    POST /api/tasks/, /bulk_assign/     create / 批量交办 through tasks.services (who may dispatch: a refusal
+                                        answers 403 and is audited)
+    GET  /api/milestones/, POST /api/milestones/{id}/complete/
+"""
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedModelViewSet
+from core.api import ERRORS, ScopedQuerysetMixin
+from items.kit import AvailableActionsField, ItemKindViewSet, ItemViewSetMixin
 from org.models import Body, Person, Unit
 
 from . import selectors, services
-from .filters import KeyTaskFilter
+from .filters import KeyTaskFilter, MilestoneFilter
 from .models import KeyTask, Milestone
 
 
@@ -33,6 +44,14 @@ class KeyTaskSerializer(serializers.ModelSerializer):
                   "original_due_date", "due_date", "supervision_level", "state", "light", "light_reason",
                   "progress_percent", "last_report_on", "milestones", "milestones_done", "milestones_total",
                   "version", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class KeyTaskDetailSerializer(KeyTaskSerializer):
+    available_actions = AvailableActionsField()
+
+    class Meta(KeyTaskSerializer.Meta):
+        fields = KeyTaskSerializer.Meta.fields + ["available_actions"]
         read_only_fields = fields
 
 
@@ -68,63 +87,54 @@ class BulkResultSerializer(serializers.Serializer):
 
 @extend_schema_view(
     list=extend_schema(summary="重点任务台账", description="Key tasks visible to the user (data scope + body membership)."),
-    retrieve=extend_schema(summary="重点任务", description="One key task with its milestones; 404 outside the scope."),
+    retrieve=extend_schema(summary="重点任务", description="One key task with its milestones and the actions open "
+                                                         "to you; 404 outside the scope.",
+                           responses={200: KeyTaskDetailSerializer, 404: ERRORS[404]}),
 )
-class KeyTaskViewSet(ScopedModelViewSet):
+class KeyTaskViewSet(ItemViewSetMixin, ItemKindViewSet):
     queryset = KeyTask.objects.all()
     serializer_class = KeyTaskSerializer
+    detail_serializer_class = KeyTaskDetailSerializer
     filterset_class = KeyTaskFilter
-    http_method_names = ["get", "post", "head", "options"]
     workflow_endpoint = True  # creation is checked by tasks.services (dispatcher of the body, leader, admin)
 
     def get_queryset(self):
         return selectors.task_list(self.request.user).prefetch_related("milestones", "co_units")
 
-    def _create(self, request):
+    def _payload(self, request):
         serializer = KeyTaskCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         d = dict(serializer.validated_data)
-        units = d.pop("units")
-        co_units = d.pop("co_units", [])
-        milestones = [(m["title"], m["due_date"]) for m in d.pop("milestones", [])]
-        if len(units) > 1:
-            parent, children = services.task_assign_bulk(actor=request.user, units=units, milestones=milestones, **d)
-            return parent, children
-        task = services.task_create(actor=request.user, lead_unit=units[0], co_units=co_units,
-                                    milestones=milestones, **d)
-        return task, None
+        d["milestones"] = [(m["title"], m["due_date"]) for m in d.pop("milestones", [])]
+        return d.pop("units"), d.pop("co_units", []), d
 
     def _out(self, task):
         task = self.get_queryset().get(pk=task.pk)
         return KeyTaskSerializer(task, context={"request": self.request}).data
 
+    def _bulk(self, request, units, d):
+        parent, children = services.task_assign_bulk(actor=request.user, units=units, **d)
+        return Response({"parent": self._out(parent), "children": [self._out(c) for c in children]},
+                        status=status.HTTP_201_CREATED)
+
     @extend_schema(summary="新建重点任务", request=KeyTaskCreateSerializer,
-                   responses={201: KeyTaskSerializer, 400: OpenApiResponse(description="invalid input"),
-                              403: OpenApiResponse(description="not a dispatcher of the body")})
+                   responses={201: KeyTaskSerializer, 400: ERRORS[400], 403: ERRORS[403]})
     def create(self, request, *args, **kwargs):
-        """Create one key task for one unit (use /bulk_assign/ or several units for 批量交办)."""
-        task, children = self._create(request)
-        if children is not None:
-            return Response({"parent": self._out(task), "children": [self._out(c) for c in children]},
-                            status=status.HTTP_201_CREATED)
+        """Create one key task for one unit (several units: 批量交办, as /bulk_assign/)."""
+        units, co_units, d = self._payload(request)
+        if len(units) > 1:
+            return self._bulk(request, units, d)
+        task = services.task_create(actor=request.user, lead_unit=units[0], co_units=co_units, **d)
         return Response(self._out(task), status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="批量交办", request=KeyTaskCreateSerializer,
-                   responses={201: BulkResultSerializer, 400: OpenApiResponse(description="invalid input"),
-                              403: OpenApiResponse(description="not a dispatcher of the body")})
+                   responses={201: BulkResultSerializer, 400: ERRORS[400], 403: ERRORS[403]})
     @action(detail=False, methods=["post"], url_path="bulk_assign")
     def bulk_assign(self, request):
         """交办 one task to two or more units: one parent task of the task force and one linked child per unit,
         all or nothing."""
-        serializer = KeyTaskCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        d = dict(serializer.validated_data)
-        d.pop("co_units", None)
-        units = d.pop("units")
-        milestones = [(m["title"], m["due_date"]) for m in d.pop("milestones", [])]
-        parent, children = services.task_assign_bulk(actor=request.user, units=units, milestones=milestones, **d)
-        return Response({"parent": self._out(parent), "children": [self._out(c) for c in children]},
-                        status=status.HTTP_201_CREATED)
+        units, _co_units, d = self._payload(request)
+        return self._bulk(request, units, d)
 
 
 class MilestoneCompleteSerializer(serializers.Serializer):
@@ -136,22 +146,19 @@ class MilestoneCompleteSerializer(serializers.Serializer):
     list=extend_schema(summary="节点", description="Milestones of the key tasks visible to the user."),
     retrieve=extend_schema(summary="节点"),
 )
-class MilestoneViewSet(ScopedModelViewSet):
+class MilestoneViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """Milestones are created with their task; `complete/` marks one done (tasks.services.milestone_complete)."""
+
     queryset = Milestone.objects.all()
     serializer_class = MilestoneSerializer
-    filterset_fields = ["task"]
-    http_method_names = ["get", "post", "head", "options"]
-    workflow_endpoint = True
+    filterset_class = MilestoneFilter
+    workflow_endpoint = True  # who may complete is checked by the service
 
     def get_queryset(self):
         return selectors.milestones_visible(self.request.user).order_by("task_id", "due_date", "sort_order", "pk")
 
-    def create(self, request, *args, **kwargs):
-        return Response({"detail": "节点随重点任务一起创建。Milestones are created with their task."},
-                        status=status.HTTP_405_METHOD_NOT_ALLOWED)
-
     @extend_schema(summary="完成节点", request=MilestoneCompleteSerializer,
-                   responses={200: MilestoneSerializer, 403: OpenApiResponse(description="not the lead unit")})
+                   responses={200: MilestoneSerializer, 403: ERRORS[403], 404: ERRORS[404]})
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         """Mark the milestone done (or not done with undo=true); the task's light is recomputed."""

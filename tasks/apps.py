@@ -12,9 +12,13 @@ class TasksConfig(AppConfig):
 
         from .lights import behind_schedule
         from .models import KeyTask
+        from .workflow import TRANSITIONS
 
+        # separation_of_duties and dekad_reports stay on (the defaults): nobody approves a task they submitted
+        # or their own extension, and an open task owes a 旬报 every 旬.
         register_kind(KindSpec(code="task", model=KeyTask, prefix="RW", label=_("重点任务"),
-                               light_rule=behind_schedule, url_name="tasks:task_detail"))
+                               transitions=TRANSITIONS, light_rule=behind_schedule, url_name="tasks:task_detail",
+                               separation_of_duties=True, dekad_reports=True))
         add_section(_("重点任务"), [
             {"label": _("任务台账"), "url": "tasks:task_list", "icon": "list-task"},
             {"label": _("新建任务"), "url": "tasks:task_create", "icon": "plus-square"},

@@ -4,10 +4,19 @@ tasks.services decides."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import dispatchable_bodies
 from items.models import SupervisionLevel
-from org.models import Person, Unit
+from org.models import Body, BodyKind, Person, Unit
 
-from .services import dispatchable_bodies
+
+def task_bodies(user):
+    """The bodies the new-task form offers `user`: those they may 交办 for (accounts.roles), never the HQ
+    (the 总指挥部 dispatches through its 专班)."""
+    return dispatchable_bodies(user, Body.objects.exclude(kind=BodyKind.COMMAND))
+
+
+def _body_label(body):
+    return f"{body.mechanism.year} · {body}"
 
 
 class TaskForm(forms.Form):
@@ -29,16 +38,19 @@ class TaskForm(forms.Form):
     supervision_level = forms.ChoiceField(label=_("督办级别"), choices=SupervisionLevel.choices,
                                           initial=SupervisionLevel.NORMAL)
 
-    def __init__(self, *args, user=None, bodies=None, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        qs = bodies if bodies is not None else dispatchable_bodies(user)
-        self.fields["owning_body"].queryset = qs.select_related("mechanism").order_by("-mechanism__year", "sort_order")
-        self.fields["owning_body"].label_from_instance = lambda b: f"{b.mechanism.year} · {b}"
-        latest = self.fields["owning_body"].queryset.first()
-        if latest is not None and "owning_body" not in self.initial:
-            same_year = [b for b in self.fields["owning_body"].queryset if b.mechanism_id == latest.mechanism_id]
+        field = self.fields["owning_body"]
+        # Any body but the HQ is valid input; who may 交办 for it is tasks.services' decision (a refusal there
+        # is audited). The choices shown are the user's own bodies.
+        field.queryset = Body.objects.exclude(kind=BodyKind.COMMAND).select_related("mechanism")
+        field.label_from_instance = _body_label
+        offered = list(task_bodies(user).select_related("mechanism").order_by("-mechanism__year", "sort_order"))
+        field.widget.choices = [("", field.empty_label)] + [(b.pk, _body_label(b)) for b in offered]
+        if offered and "owning_body" not in self.initial:
+            same_year = [b for b in offered if b.mechanism_id == offered[0].mechanism_id]
             if len(same_year) == 1:  # the user dispatches for one body this year: preselect it
-                self.initial["owning_body"] = latest.pk
+                self.initial["owning_body"] = offered[0].pk
         for field in self.fields.values():
             widget = field.widget
             css = "form-select" if isinstance(widget, forms.Select | forms.SelectMultiple) else "form-control"

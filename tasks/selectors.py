@@ -1,15 +1,17 @@
-"""Key-task reads: the task ledger (scoped like every item list) and milestones of visible tasks."""
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+"""Key-task reads: the task ledger and milestones of visible tasks — every read through
+accounts.scope.visible_to (the one scope rule)."""
+from django.db.models import Avg, Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+
+from accounts.scope import visible_to
+from items.models import DONE_STATES
 
 from .models import KeyTask, Milestone
 
 
 def tasks_visible(user, queryset=None):
-    """Key tasks `user` may see — items.selectors.items_visible (the data scope, without DISTINCT)."""
-    from items.selectors import items_visible
-
-    return items_visible(user, queryset if queryset is not None else KeyTask.objects.all())
+    """Key tasks `user` may see (accounts.scope.visible_to)."""
+    return visible_to(user, queryset if queryset is not None else KeyTask.objects.all())
 
 
 def _milestone_count(**filters):
@@ -36,12 +38,9 @@ def task_children(user, task):
     return tasks_visible(user).filter(parent_id=task.pk).select_related("lead_unit").order_by("lead_unit__path")
 
 
-def children_progress(task):
-    """(count, average percent, closed) of a parent task's children — the roll-up of a bulk 交办."""
-    from django.db.models import Avg
-
-    from items.models import DONE_STATES
-
-    agg = KeyTask.objects.filter(parent_id=task.pk).aggregate(
+def children_progress(user, task):
+    """(count, average percent, closed) of a parent task's children `user` may see — the roll-up of a bulk
+    交办 (for its dispatchers: every unit)."""
+    agg = tasks_visible(user).filter(parent_id=task.pk).order_by().aggregate(
         n=Count("pk"), avg=Avg("progress_percent"), closed=Count("pk", filter=Q(state__in=DONE_STATES)))
     return agg["n"], round(agg["avg"] or 0), agg["closed"]

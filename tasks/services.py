@@ -1,51 +1,28 @@
 """Key-task services — the only code that creates key tasks and completes milestones.
 
 Creation goes through items.services.item_create (number, timeline, audit, assignment); the task's own
-fields travel in `extra`. Only a dispatcher of the owning body (a person seated in the body or in the HQ
-above it) or an administrator may create key tasks for a body.
+fields travel in `extra`. Who may 交办 key tasks for a body is the one rule of accounts.roles.may_dispatch
+(a seat in the body or in a body above it, a leader, an administrator). A refusal is `deny()`-ed inside
+`@service`: the call rolls back, the DENIED audit row is written after the rollback and survives.
 """
-import datetime
-
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import may_dispatch
 from audit.models import AuditAction
-from audit.services import audit_change, audit_record, snapshot
-from core.errors import PermissionDenied
+from audit.services import audit_change, snapshot
+from core.services import TRUSTED, deny, parse_date, service
+from items.services import item_create, perform
+from items.workflow import ADMIN, ASSIGNEE, DISPATCHER, LEAD_UNIT, roles_of
 
 from .models import KeyTask, Milestone
 
 
-def may_dispatch(user, body):
-    """May `user` 交办 key tasks for `body`? The rule of items.services.may_create: a member of the body
-    (a seat in it), a leader or an administrator."""
-    from items.services import may_create
-
-    return body is not None and may_create(user, owning_body=body)
-
-
-def dispatchable_bodies(user, queryset=None):
-    """The bodies `user` may 交办 key tasks for (the new-task form's choices)."""
-    from accounts.scope import user_scope
-    from items.workflow import ADMIN, LEADER, user_roles
-    from org.models import Body
-
-    qs = queryset if queryset is not None else Body.objects.all()
-    if user is None or not getattr(user, "is_authenticated", False):
-        return qs.none()
-    if user_roles(user) & {ADMIN, LEADER}:
-        return qs
-    return qs.filter(pk__in=user_scope(user).body_ids)
-
-
-def _check_dispatch(actor, owning_body):
+def _check_dispatch(actor, owning_body, what):
     if not may_dispatch(actor, owning_body):
-        audit_record(action=AuditAction.DENIED, actor=actor, object_type="tasks.keytask",
-                     object_repr=str(owning_body or ""), message="task_create",
-                     outcome="denied")
-        raise PermissionDenied(_("只有本专班（机构）的调度人员或系统管理员可以交办重点任务。"))
+        deny(actor, what, _("只有本专班（机构）的调度人员或系统管理员可以交办重点任务。"),
+             object_type="tasks.keytask", object_repr=str(owning_body or ""))
 
 
 def _clean_milestones(milestones, due_date):
@@ -59,8 +36,7 @@ def _clean_milestones(milestones, due_date):
             continue
         if not title or not m_due:
             raise ValidationError({"milestones": _("第%(n)s个节点的内容和期限都要填写。") % {"n": i + 1}})
-        if isinstance(m_due, str):
-            m_due = datetime.date.fromisoformat(m_due)
+        m_due = parse_date(m_due, "milestones")
         if due_date and m_due > due_date:
             raise ValidationError({"milestones": _("节点“%(title)s”的期限不能晚于任务期限。") % {"title": title}})
         rows.append((title, m_due))
@@ -74,13 +50,7 @@ def _save_milestones(task, rows):
     Milestone.objects.bulk_create(objs)
 
 
-def _item_create(**kwargs):
-    from items.services import item_create
-
-    return item_create(**kwargs)
-
-
-@transaction.atomic
+@service
 def task_create(*, actor, title, owning_body, lead_unit, due_date, target, measures="", milestones=(),
                 co_units=(), responsible_leader=None, assign=True, at=None, target_value=None, target_unit="",
                 year=None, description="", supervision_level="normal", area=None, parent=None,
@@ -88,7 +58,7 @@ def task_create(*, actor, title, owning_body, lead_unit, due_date, target, measu
     """Create one key task (重点任务) of `owning_body` for `lead_unit`, with its milestones (节点);
     `assign=True` also 交办 it (state 待签收)."""
     if check_scope:
-        _check_dispatch(actor, owning_body)
+        _check_dispatch(actor, owning_body, "task_create")
     if not (target or "").strip():
         raise ValidationError({"target": _("请填写目标任务。")})
     if due_date is None:
@@ -98,7 +68,7 @@ def task_create(*, actor, title, owning_body, lead_unit, due_date, target, measu
     year = year or (owning_body.mechanism.year if owning_body is not None else timezone.localtime(when).year)
     if area is None and lead_unit is not None:
         area = lead_unit.area
-    task = _item_create(
+    task = item_create(
         actor=actor, kind="task", title=title, lead_unit=lead_unit, owning_body=owning_body, area=area,
         co_units=tuple(co_units), responsible_leader=responsible_leader, due_date=due_date,
         supervision_level=supervision_level, description=description, parent=parent, assign=assign, at=at,
@@ -110,14 +80,14 @@ def task_create(*, actor, title, owning_body, lead_unit, due_date, target, measu
     return task
 
 
-@transaction.atomic
+@service
 def task_assign_bulk(*, actor, title, owning_body, units, due_date, target, measures="", milestones=(),
                      responsible_leader=None, at=None, target_value=None, target_unit="", year=None,
                      description="", supervision_level="normal"):
     """交办 one task to several units: one parent KeyTask (the task force's own item, not assigned to a
     unit; the units are its co-units) and one linked child per unit (parent=…), all or nothing.
     Returns (parent, children)."""
-    _check_dispatch(actor, owning_body)
+    _check_dispatch(actor, owning_body, "task_assign_bulk")
     units = list(dict.fromkeys(units))
     if len(units) < 2:
         raise ValidationError({"units": _("批量交办至少要选择两个责任单位。")})
@@ -133,20 +103,17 @@ def task_assign_bulk(*, actor, title, owning_body, units, due_date, target, meas
 
 def may_update_milestones(actor, task):
     """The lead unit, the assignee, the dispatcher (owning body) or an administrator."""
-    from items.workflow import ADMIN, ASSIGNEE, DISPATCHER, LEAD_UNIT, roles_of
-
     return bool(roles_of(actor, task) & {ADMIN, ASSIGNEE, DISPATCHER, LEAD_UNIT})
 
 
-@transaction.atomic
+@service
 def milestone_complete(*, actor, milestone, at=None, note="", undo=False):
     """Mark a milestone (节点) done (or not done with undo=True); the task's light is recomputed and the
-    step appears on the task's timeline as a comment."""
+    step appears on the task's timeline as a comment. Marking is idempotent (done stays done), so it needs
+    no version: the task is locked here and the comment is written on the version just read."""
     task = KeyTask.objects.select_for_update().get(pk=milestone.task_id)
     if not may_update_milestones(actor, task):
-        audit_record(action=AuditAction.DENIED, actor=actor, obj=milestone, message="milestone_complete",
-                     outcome="denied")
-        raise PermissionDenied(_("只有责任单位或本专班调度人员可以更新节点。"))
+        deny(actor, "milestone_complete", _("只有责任单位或本专班调度人员可以更新节点。"), obj=milestone)
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     before = snapshot(milestone)
     when = at or timezone.now()
@@ -162,8 +129,6 @@ def milestone_complete(*, actor, milestone, at=None, note="", undo=False):
         text = _("完成节点：%(title)s") % {"title": milestone.title}
     milestone.save(update_fields=["done_at"])
     audit_change(AuditAction.UPDATE, milestone, actor=actor, before=before)
-    from items.services import perform
-
-    perform(task, "comment", actor, task.version, note=(text + ("。" + note if note else "")),
+    perform(task, "comment", actor, TRUSTED, note=(text + ("。" + note if note else "")),
             data={"milestone": milestone.pk, "done": not undo}, at=at)
     return milestone

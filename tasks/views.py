@@ -1,6 +1,6 @@
 """Key-task pages: the ledger (任务台账, with Excel export of exactly the filtered list), the new-task form
-with milestones and bulk 交办 to several units, and the task page (target, measures, milestones, the units
-of a bulk 交办) — the workflow buttons and the timeline stay on the generic item page (items:item_detail)."""
+with milestones and bulk 交办 to several units, and the task page — the kind's page declared on items.kit
+(target, measures, milestones, the units of a bulk 交办, and the workflow actions with the timeline)."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -16,12 +15,13 @@ from django.views import View
 from core.errors import DomainError
 from core.tables import Column
 from core.views import ObjectListView, form_error_status
+from items.kit import ItemDetailView
 from items.tables import BadgeColumn
 from items.templatetags.item_tags import light_badge_html, state_badge_html
 
 from . import selectors, services
 from .filters import KeyTaskFilter
-from .forms import MilestoneFormSet, TaskForm
+from .forms import MilestoneFormSet, TaskForm, task_bodies
 from .models import KeyTask, Milestone
 
 
@@ -67,33 +67,27 @@ class TaskList(ObjectListView):
         return selectors.task_list(self.request.user)
 
     def get_extra_context(self):
-        may_create = services.dispatchable_bodies(self.request.user).exists()
+        may_create = task_bodies(self.request.user).exists()
         return {"new_url": reverse("tasks:task_create") if may_create else None}
 
 
 class TaskCreate(LoginRequiredMixin, View):
-    """新建重点任务: one unit → one task; several units → 批量交办 (parent + one child per unit)."""
+    """新建重点任务: one unit → one task; several units → 批量交办 (parent + one child per unit). The form
+    offers the bodies the user may 交办 for; tasks.services decides (a refusal answers 403 and is audited)."""
 
     template_name = "tasks/task_form.html"
-
-    def _bodies(self, request):
-        from org.models import BodyKind
-
-        bodies = services.dispatchable_bodies(request.user).exclude(kind=BodyKind.COMMAND)
-        if not bodies.exists():
-            raise DjangoPermissionDenied(_("只有专班调度人员、区领导或系统管理员可以新建重点任务。"))
-        return bodies
 
     def _render(self, request, form, formset, status=200):
         return render(request, self.template_name, {"form": form, "formset": formset, "title": _("新建重点任务")},
                       status=status)
 
     def get(self, request):
-        form = TaskForm(user=request.user, bodies=self._bodies(request))
-        return self._render(request, form, MilestoneFormSet(prefix="ms"))
+        if not task_bodies(request.user).exists():
+            raise DjangoPermissionDenied(_("只有专班调度人员、区领导或系统管理员可以新建重点任务。"))
+        return self._render(request, TaskForm(user=request.user), MilestoneFormSet(prefix="ms"))
 
     def post(self, request):
-        form = TaskForm(request.POST, user=request.user, bodies=self._bodies(request))
+        form = TaskForm(request.POST, user=request.user)
         formset = MilestoneFormSet(request.POST, prefix="ms")
         if not (form.is_valid() and formset.is_valid()):
             return self._render(request, form, formset, status=400)
@@ -117,34 +111,33 @@ class TaskCreate(LoginRequiredMixin, View):
         return redirect(task.get_absolute_url())
 
 
-def _task_or_404(user, pk):
-    try:
-        return selectors.tasks_visible(user).select_related(
-            "owning_body", "lead_unit", "area", "responsible_leader", "parent").get(pk=pk)
-    except KeyTask.DoesNotExist as exc:
-        raise Http404 from exc
+class TaskDetail(ItemDetailView):
+    """The key task's page, declared on items.kit: its target, measures, milestones and the units of a bulk
+    交办 beside the workflow actions (items/_actions.html), the 旬报 and the timeline. GET renders; POST runs
+    one workflow action through items.services.perform() (the kind's own approve row: tasks.workflow)."""
 
+    model = KeyTask
+    template_name = "tasks/task_detail.html"
+    related = ("owning_body", "lead_unit", "area", "responsible_leader", "assignee", "parent", "created_by")
+    prefetch = ("co_units", "milestones")
 
-class TaskDetail(LoginRequiredMixin, View):
-    """The key task's own page: target, measures, milestones, the units of a bulk 交办; the workflow and
-    timeline are one click away on the item page."""
-
-    def get(self, request, pk):
-        task = _task_or_404(request.user, pk)
-        milestones = list(task.milestones.all())
-        children = list(selectors.task_children(request.user, task))
-        context = {
-            "task": task, "object": task, "title": task.title, "milestones": milestones, "children": children,
-            "may_update_milestones": services.may_update_milestones(request.user, task),
-            "item_url": reverse("items:item_detail", args=[task.pk]), "today": timezone.localdate(),
+    def get_extra_context(self, task):
+        user = self.request.user
+        children = list(selectors.task_children(user, task))
+        return {
+            "task": task,
+            "milestones": list(task.milestones.all()),
+            "children": children,
+            "rollup": selectors.children_progress(user, task) if children else None,
+            "may_update_milestones": services.may_update_milestones(user, task),
+            "reports": task.reports.select_related("reported_by")[:12],
+            "extensions": task.extensions.select_related("requested_by", "decided_by"),
+            "instructions": task.instructions.select_related("leader", "replied_by"),
         }
-        if children:
-            context["rollup"] = selectors.children_progress(task)
-        return render(request, "tasks/task_detail.html", context)
 
 
 class MilestoneComplete(LoginRequiredMixin, View):
-    """POST: mark a milestone done (or not done with undo=1)."""
+    """POST: mark a milestone done (or not done with undo=1). A refusal is audited by the service."""
 
     def post(self, request, pk):
         try:
@@ -162,4 +155,3 @@ class MilestoneComplete(LoginRequiredMixin, View):
         else:
             messages.success(request, _("节点已更新。"))
         return redirect(reverse("tasks:task_detail", args=[milestone.task_id]))
-

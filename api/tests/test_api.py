@@ -51,7 +51,8 @@ def test_token_authentication(demo, town_a):
 def test_token_writes_are_audited_as_the_token_user(demo, admin_user):
     token = Token.objects.create(user=admin_user)
     response = Client().patch(f"/api/people/{demo.people['马骏'].pk}/", {"title": "局长（兼）"},
-                              content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}")
+                              content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}",
+                              HTTP_IF_MATCH=str(demo.people['马骏'].version))
     assert response.status_code == 200
     row = AuditLog.objects.filter(object_type="org.person").latest("id")
     assert (row.username, row.source, row.after) == ("admin", "api", {"title": "局长（兼）"})
@@ -126,7 +127,7 @@ def test_bad_input_answers_400_with_a_message(demo, client_for, admin_user):
 def test_a_cycle_answers_400(demo, client_for, admin_user):
     town = demo.units["罗家镇"]
     response = client_for(admin_user).patch(f"/api/units/{town.pk}/", {"parent": demo.units["谢埠村"].pk},
-                                            content_type="application/json")
+                                            content_type="application/json", HTTP_IF_MATCH=str(town.version))
     assert response.status_code == 400 and "循环" in str(response.json())
 
 
@@ -180,7 +181,8 @@ def test_a_stale_delete_answers_409(demo, client_for, admin_user):
 
 
 def test_deleting_a_referenced_row_answers_400(demo, client_for, admin_user):
-    response = client_for(admin_user).delete(f"/api/units/{demo.units['罗家镇'].pk}/")
+    unit = demo.units['罗家镇']
+    response = client_for(admin_user).delete(f"/api/units/{unit.pk}/", HTTP_IF_MATCH=str(unit.version))
     assert response.status_code == 400 and "仍被其他记录引用" in str(response.json())
 
 

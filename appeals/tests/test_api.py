@@ -19,22 +19,66 @@ def test_the_api_lists_only_appeals_in_scope_and_masks_the_requester(make_appeal
 def test_workflow_actions_go_through_perform_with_the_version(make_appeal, town_a, client_for):
     appeal = make_appeal()
     c = client_for(town_a)
-    r = c.post(f"/api/appeals/{appeal.pk}/actions/", {"action": "accept"}, content_type="application/json")
-    assert r.status_code == 400  # no version
     r = c.post(f"/api/appeals/{appeal.pk}/actions/", {"action": "accept"}, content_type="application/json",
                HTTP_IF_MATCH=str(appeal.version + 5))
-    assert r.status_code == 409
+    assert r.status_code == 409 and r.json()["data"]["current_version"] == appeal.version
     r = c.post(f"/api/appeals/{appeal.pk}/actions/", {"action": "accept"}, content_type="application/json",
-               HTTP_IF_MATCH=str(appeal.version))
-    assert r.status_code == 200 and r.json()["state"] == "in_progress"
-    version = r.json()["version"]
+               HTTP_IF_MATCH=f'"{appeal.version}"')
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["state"] == "in_progress" and body["action"]["action"] == "accept" and body["replayed"] is False
+    assert body["item"]["requester_phone"] == "138****5678"  # the item as its detail shows it: masked
     r = c.post(f"/api/appeals/{appeal.pk}/actions/", {"action": "reply", "data": {"outcome": "explained",
                                                                                  "reply": "属市级事权，已解释"},
-                                                      "version": version}, content_type="application/json")
-    assert r.status_code == 200 and r.json()["outcome"] == "explained" and r.json()["state"] == "closed"
+                                                      "version": body["version"]}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["item"]["outcome"] == "explained" and r.json()["state"] == "closed"
     r = c.post(f"/api/appeals/{appeal.pk}/actions/", {"action": "rate", "data": {"satisfaction": "satisfied"},
                                                       "version": r.json()["version"]}, content_type="application/json")
     assert r.status_code == 403  # only the dispatching centre records a rating
+    assert AuditLog.objects.filter(outcome="denied", object_id=str(appeal.pk), message__startswith="rate").exists()
+    timeline = c.get(f"/api/appeals/{appeal.pk}/timeline/").json()
+    assert [row["action"] for row in timeline] == ["assign", "accept", "reply"]
+
+
+@pytest.mark.parametrize("if_match, status", [(None, 428), ('"abc"', 400), ("0", 400)])
+def test_an_action_needs_a_well_formed_version(make_appeal, town_a, client_for, if_match, status):
+    """Was: a missing version answered 400 here and 428 elsewhere; now the one reader (core.api) everywhere."""
+    appeal = make_appeal()
+    headers = {"HTTP_IF_MATCH": if_match} if if_match else {}
+    r = client_for(town_a).post(f"/api/appeals/{appeal.pk}/actions/", {"action": "accept"},
+                                content_type="application/json", **headers)
+    assert r.status_code == status, r.content
+    appeal.refresh_from_db()
+    assert appeal.state == "assigned" and appeal.version == 2
+
+
+def test_the_idempotency_key_is_the_header_as_in_every_api(make_appeal, town_a, client_for):
+    """Was: a body field `request_key` here, the `Idempotency-Key` header in the other APIs."""
+    from items.models import ItemAction
+
+    appeal = make_appeal()
+    c = client_for(town_a)
+    url = f"/api/appeals/{appeal.pk}/actions/"
+    first = c.post(url, {"action": "comment", "note": "已联系诉求人"}, content_type="application/json",
+                   HTTP_IF_MATCH=str(appeal.version), HTTP_IDEMPOTENCY_KEY="call-1")
+    again = c.post(url, {"action": "comment", "note": "已联系诉求人"}, content_type="application/json",
+                   HTTP_IF_MATCH=str(appeal.version), HTTP_IDEMPOTENCY_KEY="call-1")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["replayed"] is True and again.json()["action"]["id"] == first.json()["action"]["id"]
+    assert ItemAction.objects.filter(item=appeal, action="comment").count() == 1
+    # a `request_key` in the body is not a key: both requests are applied
+    version = first.json()["version"]
+    for v in (version, version + 1):
+        r = c.post(url, {"action": "comment", "note": "再次联系", "request_key": "body-key"},
+                   content_type="application/json", HTTP_IF_MATCH=str(v))
+        assert r.status_code == 201, r.content
+    assert ItemAction.objects.filter(item=appeal, action="comment").count() == 3
+
+
+def test_the_detail_lists_the_actions_open_to_the_user(make_appeal, town_a, centre, client_for):
+    appeal = make_appeal()
+    mine = [a["action"] for a in client_for(town_a).get(f"/api/appeals/{appeal.pk}/").json()["available_actions"]]
+    assert "accept" in mine and "bounce" in mine and "rate" not in mine
 
 
 def test_reveal_through_the_api_is_audited(make_appeal, leader, town_a, client_for):

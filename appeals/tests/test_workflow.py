@@ -158,14 +158,60 @@ def test_the_audit_diff_of_an_appeal_masks_the_requester(make_appeal):
 
 
 def test_the_reply_and_rating_are_in_the_audit_log(make_appeal, town_a, centre):
+    """The appeal's own fields are in perform()'s one audit row of the action (its diff covers the kind's row)."""
     from audit.models import AuditLog
 
     appeal = make_appeal(when=at(2024, 5, 6))
     perform(appeal, "accept", town_a, appeal.version, at=at(2024, 5, 6))
     perform(appeal, "reply", town_a, appeal.version, data={"outcome": "solved", "reply": "已清运"}, at=at(2024, 5, 7))
-    log = AuditLog.objects.filter(object_type="appeals.appeal", object_id=str(appeal.pk),
-                                  message__startswith="reply").get()
+    log = AuditLog.objects.filter(action="workflow", object_id=str(appeal.pk), message__startswith="reply").get()
     assert log.after["outcome"] == "solved" and log.after["reply"] == "已清运" and log.before["outcome"] == ""
+    assert log.after["state"] == "closed"  # the Item's fields and the appeal's in the same row
+    perform(appeal, "rate", centre, appeal.version, data={"satisfaction": "satisfied"}, at=at(2024, 5, 8))
+    log = AuditLog.objects.filter(action="workflow", object_id=str(appeal.pk), message__startswith="rate").get()
+    assert log.after["satisfaction"] == "satisfied" and log.before["satisfaction"] == ""
+
+
+def _submitted_by_the_centre(make_appeal, centre, demo):
+    """A work order the 12345 operator registered for their own unit (区政府办): they are both 交办方 and
+    责任单位, so they could submit it and approve it themselves."""
+    appeal = make_appeal(category="social", area=None, when=at(2024, 5, 6))
+    assert appeal.lead_unit == demo.units["区政府办"] == centre.unit
+    perform(appeal, "accept", centre, appeal.version, at=at(2024, 5, 6))
+    perform(appeal, "submit", centre, appeal.version, at=at(2024, 5, 7))
+    return appeal
+
+
+@pytest.mark.parametrize("action", ["approve", "return"])
+def test_nobody_reviews_a_work_order_they_submitted(make_appeal, centre, demo, action):
+    """Separation of duties on the appeal's own 审核办结/退回 rows (was: the operator closed their own work)."""
+    from audit.models import AuditLog
+    from items.workflow import available_actions
+
+    appeal = _submitted_by_the_centre(make_appeal, centre, demo)
+    assert action not in [t.action for t in available_actions(appeal, centre)]
+    with pytest.raises(PermissionDenied) as exc:
+        perform(appeal, action, centre, appeal.version, note="自己审核", at=at(2024, 5, 8))
+    assert "须由他人办理" in str(exc.value)
+    assert Appeal.objects.get(pk=appeal.pk).state == ItemState.SUBMITTED
+    assert AuditLog.objects.filter(outcome="denied", object_id=str(appeal.pk), message__startswith=action).exists()
+
+
+def test_another_operator_of_the_centre_reviews_it(make_appeal, centre, demo):
+    from accounts.models import User
+    from org.models import Person, Post, Seat
+
+    seat = Seat.objects.filter(person=centre.person).first()
+    person = Person.objects.create(name="李敏", unit=centre.unit, title="12345热线中心话务员")
+    Seat.objects.create(mechanism=seat.mechanism, body=seat.body, person=person, post=Post.MEMBER)
+    colleague = User.objects.create_user(username="centre2", password="x-Taizhang@2023", person=person,
+                                         unit=centre.unit)
+    colleague.roles.set(centre.roles.all())
+    appeal = _submitted_by_the_centre(make_appeal, centre, demo)
+    perform(appeal, "approve", colleague, appeal.version, data={"outcome": "solved", "reply": "已办结"},
+            at=at(2024, 5, 8))
+    appeal = Appeal.objects.get(pk=appeal.pk)
+    assert appeal.state == ItemState.CLOSED and appeal.outcome == "solved"
 
 
 def test_a_sign_for_deadline_that_passed_is_counted(make_appeal, leader):

@@ -31,7 +31,7 @@ def test_create_update_and_delete_each_write_an_audit_row(demo, admin_user, mark
     area = services.area_save(actor=admin_user, data={"name": "审计村", "level": AreaLevel.VILLAGE,
                                                        "parent": demo.areas["罗家镇"]})
     area = services.area_save(actor=admin_user, area=area, data={"code": "360111100"}, expected_version=area.version)
-    services.object_delete(actor=admin_user, obj=area)
+    services.object_delete(actor=admin_user, obj=area, expected_version=area.version)
 
     rows = new_rows(mark)
     assert [r.action for r in rows] == [AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE]

@@ -65,7 +65,7 @@ def test_a_domain_error_on_delete_is_an_answer_not_a_500(demo, admin_user, rf):
     class RefusingDelete(ObjectDeleteView):
         queryset = Person.objects.all()
 
-        def delete(self, obj):
+        def delete(self, obj, expected_version):
             raise Conflict()
 
     person = demo.people["刘思远"]

@@ -1,20 +1,24 @@
-"""Funds: allocations and disbursements — amounts, the never-above-the-allocation rule, permissions, progress."""
+"""Funds: allocations and disbursements — amounts, the never-above-the-allocation rule, permissions, progress.
+
+An allocation is for an item of any kind: these tests use a plain item (items.services.item_create), so funds
+and its tests need no ledger kind app (funds sits below projects and tasks)."""
 import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.errors import PermissionDenied
+from audit.models import AuditLog
+from core.errors import PermissionDenied, PreconditionRequired
 from funds import selectors, services
-from funds.models import Disbursement, FundSource
-from projects import services as project_services
+from funds.models import Allocation, Disbursement, FundSource
+from items.services import item_create
 
 
 @pytest.fixture
 def item(demo, admin_user):
-    return project_services.project_create(actor=admin_user, title="资金测试项目", owning_body=demo.bodies["抓大引大专班"],
-                                           lead_unit=demo.units["罗家镇"], total_investment="9000")
+    return item_create(actor=admin_user, kind="ledger_entry", title="资金测试项目", owning_body=demo.bodies["抓大引大专班"],
+                       lead_unit=demo.units["罗家镇"], assign=True)
 
 
 @pytest.fixture
@@ -53,7 +57,17 @@ def test_it_refuses_a_disbursement_dated_before_the_allocation(allocation, admin
 def test_it_refuses_lowering_an_allocation_below_what_was_paid(allocation, admin_user):
     services.disbursement_create(actor=admin_user, allocation=allocation, amount="600", date="2023-04-01")
     with pytest.raises(ValidationError):
-        services.allocation_update(actor=admin_user, allocation=allocation, changes={"amount": "500"})
+        services.allocation_update(actor=admin_user, allocation=allocation, changes={"amount": "500"},
+                                   expected_version=allocation.version)
+
+
+def test_changing_an_allocation_needs_the_version_seen(allocation, admin_user):
+    with pytest.raises(PreconditionRequired):
+        services.allocation_update(actor=admin_user, allocation=allocation, changes={"note": "补充"},
+                                   expected_version=None)
+    updated = services.allocation_update(actor=admin_user, allocation=allocation, changes={"note": "补充"},
+                                         expected_version=allocation.version)
+    assert updated.note == "补充" and updated.version == allocation.version + 1
 
 
 def test_only_the_funds_group_allocates_and_disburses(item, allocation, demo, town_a, taskforce):
@@ -63,6 +77,14 @@ def test_only_the_funds_group_allocates_and_disburses(item, allocation, demo, to
                                        date="2023-03-01", managing_body=demo.bodies["资金保障组"])
         with pytest.raises(PermissionDenied):
             services.disbursement_create(actor=user, allocation=allocation, amount="1", date="2023-04-01")
+    assert Allocation.objects.count() == 1 and not Disbursement.objects.exists()
+
+
+def test_a_refusal_is_audited_after_the_rollback(item, allocation, demo, town_a):
+    with pytest.raises(PermissionDenied):
+        services.disbursement_create(actor=town_a, allocation=allocation, amount="1", date="2023-04-01")
+    row = AuditLog.objects.filter(action="denied", outcome="denied", user_id=town_a.pk).latest("pk")
+    assert row.message.startswith("disbursement_create:") and "资金保障领导小组" in row.message
 
 
 def test_progress_per_source_and_scope(allocation, admin_user, leader, town_a, town_b):

@@ -251,9 +251,24 @@ def test_a_seat_of_another_year_from_the_page_answers_400(demo, client_for, admi
 
 def test_deleting_a_referenced_area_answers_400(demo, client_for, admin_user):
     town = demo.areas["罗家镇"]
-    response = client_for(admin_user).post(f"/areas/{town.pk}/delete/")
+    response = client_for(admin_user).post(f"/areas/{town.pk}/delete/", {"version": town.version})
     assert response.status_code == 400 and "仍被其他记录引用" in html(response)
     assert Area.objects.filter(pk=town.pk).exists()
+
+
+def test_a_delete_confirmed_on_a_stale_page_answers_409_and_deletes_nothing(demo, client_for, admin_user):
+    from org import services
+
+    area = services.area_save(actor=admin_user, data={"name": "待删村", "level": "village",
+                                                       "parent": demo.areas["罗家镇"]})
+    client = client_for(admin_user)
+    seen = area.version
+    services.area_save(actor=admin_user, area=area, data={"code": "360111199"}, expected_version=seen)
+    assert client.post(f"/areas/{area.pk}/delete/", {"version": seen}).status_code == 409
+    assert client.post(f"/areas/{area.pk}/delete/").status_code == 428  # no version: never a blind delete
+    assert Area.objects.filter(pk=area.pk).exists()
+    assert client.post(f"/areas/{area.pk}/delete/", {"version": seen + 1}).status_code == 302
+    assert not Area.objects.filter(pk=area.pk).exists()
 
 
 def test_a_seat_is_deleted(demo, client_for, admin_user):

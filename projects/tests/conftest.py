@@ -8,6 +8,7 @@ def load_project_demo():
     from accounts.models import User
     from core.requestcontext import use_context
     from demo.org_demo import GROUPS, PEOPLE, TASK_FORCES
+    from funds import demo as funds_demo
     from org.models import Area, Body, Person, Unit
     from projects import demo as projects_demo
 
@@ -22,6 +23,7 @@ def load_project_demo():
     }
     with use_context(source="command"):
         context.update(projects_demo.load(context))
+        context.update(funds_demo.load(context))  # the next demo step: the projects' money (a test counts it)
     return context
 
 

@@ -3,6 +3,8 @@ from .base import *  # noqa: F401,F403
 from .base import BASE_DIR, database_from_env
 
 DEBUG = False
+# A throw-away ledger kind declared on the kit (tests/kindkit, tests/test_kind_kit.py): the kit's own proof.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.kindkit"]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DATABASES = database_from_env(BASE_DIR / "test.sqlite3")

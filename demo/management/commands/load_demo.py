@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from accounts.models import User
 from core.requestcontext import use_context
 from org.models import Area
 
@@ -12,7 +13,8 @@ STEPS = [
     "demo.calendar_demo.load",  # 工作日历: holidays and 调休 from chinese-calendar (deadlines count working days)
     "demo.org_demo.load",  # 青山湖区, units, people, the 2023 "1+5+2" mechanism, roles, logins
     "demo.tasks_demo.load",  # 重点任务 of the five task forces; the mechanism copied to this year
-    "projects.demo.load",  # 抓大引大 projects, funds, carriers
+    "projects.demo.load",  # 抓大引大 projects, signings, carriers
+    "funds.demo.load",  # 资金: 中央预算内投资 11,890万元 and bonds for those projects, with disbursements
     "enterprises.demo.load",  # 企业库, 包联, 走访 (扫楼扫街)
     "appeals.demo.load",  # 诉求工单: 130/125/5, 457 on time, 162/143
     "supervision.demo.load",  # 作风督查: 52 weekly 督查日, findings, 督办单, 通报
@@ -41,8 +43,6 @@ class Command(BaseCommand):
         self.print_logins()
 
     def print_logins(self):
-        from accounts.models import User
-
         self.stdout.write(f"\nDemo logins (password: {settings.TAIZHANG_DEMO_PASSWORD}):")
         users = User.objects.filter(is_active=True).select_related("unit").prefetch_related("roles").order_by("pk")
         for user in users:

@@ -1,13 +1,13 @@
-"""The data generator: rows consistent with what perform() would leave, at a small size."""
+"""The data generator (demo.generator): rows consistent with what perform() would leave, at a small size."""
 from collections import defaultdict
 
 import pytest
 from django.db.models import Count, Max
 
+from demo.generator import generate
 from items.lights import recompute_all
 from items.models import Item, ItemAction, ItemState, NumberSequence, ProgressReport
 from org.models import Unit
-from tasks.generator import generate
 from tasks.models import KeyTask
 
 pytestmark = pytest.mark.django_db

@@ -1,11 +1,11 @@
-"""generate_data --items N [--units U] [--seed S]: synthetic key tasks in the demo's shape (see tasks.generator).
+"""generate_data --items N [--units U] [--seed S]: synthetic key tasks in the demo's shape (see demo.generator).
 
 This command writes items, timelines and 旬 reports in bulk WITHOUT items.services.perform() — it is the
 one place that does, for benchmarks and load tests only. Never run it on a production database.
 """
 from django.core.management.base import BaseCommand
 
-from tasks.generator import generate
+from demo.generator import generate
 
 
 class Command(BaseCommand):

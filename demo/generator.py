@@ -1,5 +1,7 @@
 """Synthetic data at any size, in the shape of the demo: areas, units, users, key tasks with timelines
-(ItemAction), 旬 reports (ProgressReport), milestones and co-units — for the benchmark and load tests.
+(ItemAction), 旬 reports (ProgressReport), milestones and co-units — for the benchmark and load tests
+(`python -m bench`, `manage.py generate_data`). It lives in `demo` because it builds on the demo's
+organisation (demo.org_demo); the apps below never import it.
 
 THIS IS THE ONE PLACE THAT WRITES ROWS IN BULK WITHOUT items.services.perform(): items, their timeline
 rows and reports are inserted with executemany in batches of 10,000 rows (COPY on PostgreSQL), ids assigned here so children
@@ -11,14 +13,35 @@ within 3 days or 旬 report missed, green otherwise; closed items have none), la
 period of the latest report, every item has an 交办 action first.
 """
 import datetime
+import json
 import random
 import time
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
+
+from accounts.models import Role, User
+from core.requestcontext import use_context
+from items.lights import Thresholds
+from items.models import (
+    OPEN_STATES,
+    Item,
+    ItemAction,
+    ItemState,
+    Light,
+    NumberSequence,
+    ProgressReport,
+    SupervisionLevel,
+)
+from org import services as org_services
+from org.models import Area, AreaLevel, Body, BodyKind, Mechanism, Person, Unit, UnitKind
+from tasks.models import KeyTask, Milestone
+
+from . import org_demo
 
 BATCH = 10_000
 TIMINGS = {}
@@ -102,12 +125,6 @@ def _next_id(model):
 def ensure_org(*, units, seed=0, log=print):
     """The demo organisation plus generated towns and villages until there are `units` units, one login per
     unit, and the current year's mechanism. Returns (unit_rows, bodies, users_by_unit)."""
-    from accounts.models import Role, User
-    from core.requestcontext import use_context
-    from demo import org_demo
-    from org import services as org_services
-    from org.models import Area, AreaLevel, Body, BodyKind, Mechanism, Unit, UnitKind
-
     with use_context(source="command"), transaction.atomic():
         if not Area.objects.exists():
             org_demo.load({})
@@ -162,18 +179,6 @@ def ensure_org(*, units, seed=0, log=print):
 
 def generate(*, items, units=None, seed=0, today=None, log=print):
     """Add `items` key tasks (with timelines, 旬 reports, milestones) spread over the organisation."""
-    from items.models import (
-        Item,
-        ItemAction,
-        ItemState,
-        Light,
-        NumberSequence,
-        ProgressReport,
-        SupervisionLevel,
-    )
-
-    from .models import KeyTask, Milestone
-
     started = time.monotonic()
     rng = random.Random(seed)
     if connection.vendor == "sqlite":
@@ -231,9 +236,6 @@ def generate(*, items, units=None, seed=0, today=None, log=print):
            .values_list("prefix", "year", "last")}
     empty_json = "{}"
     json_dump = _json_dumper()
-    from items.lights import Thresholds
-    from items.models import OPEN_STATES
-
     thresholds = Thresholds.for_day(today)
     open_states = set(OPEN_STATES)
     yellow_until = thresholds.yellow_until
@@ -392,8 +394,6 @@ def generate(*, items, units=None, seed=0, today=None, log=print):
 
 
 def _people_ids():
-    from org.models import Person
-
     return Person.objects.order_by("pk").values_list("pk", flat=True)[:20]
 
 
@@ -409,8 +409,6 @@ def _pick(cum, x):
 
 
 def _json_dumper():
-    import json
-
     def dump(value):
         return json.dumps(value, ensure_ascii=False)
 
@@ -419,8 +417,6 @@ def _json_dumper():
 
 def _reset_sequences(models):
     """PostgreSQL: move the id sequences past the ids given here (SQLite needs nothing)."""
-    from django.core.management.color import no_style
-
     statements = connection.ops.sequence_reset_sql(no_style(), models)
     if statements:
         with connection.cursor() as cursor:
