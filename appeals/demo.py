@@ -18,14 +18,16 @@ import random
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_record
+from enterprises.models import Visit
 from items.calendar import add_workdays, is_workday
 from items.lights import compute_light
 from items.models import Item, ItemAction, ItemKind, ItemState, Light, NumberSequence
 from org.models import Unit
 
-from . import sla
+from . import services, sla
 from .models import Appeal, Channel, Level, Outcome, Satisfaction
 from .setup import ensure_categories, ensure_centre
 
@@ -74,8 +76,6 @@ class Loader:
         self.centre = centre
         self.rows = []  # (item fields, appeal fields, [steps])
         self.unit_users = {}
-        from accounts.models import User
-
         for u in User.objects.filter(unit__isnull=False, is_active=True).order_by("pk"):
             self.unit_users.setdefault(u.unit_id, u)
 
@@ -177,8 +177,6 @@ class Loader:
 
 
 def load(context):
-    from . import services
-
     rng = random.Random(12345)
     cats = ensure_categories()
     centre = ensure_centre()
@@ -190,8 +188,6 @@ def load(context):
     # 1. 企业诉求: 130 from visits to demo enterprises (125 district-level solved, 5 city-level explained)
     visits = list(context.get("visits") or [])
     if not visits:
-        from enterprises.models import Visit
-
         visits = list(Visit.objects.select_related("enterprise").order_by("date", "pk"))
     visits.sort(key=lambda v: (v.date, v.pk))
     ent_codes = list(ENTERPRISE_TOPICS)

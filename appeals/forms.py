@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import visible_to
 from enterprises.models import Enterprise, Visit
 from items.forms import ActionForm
 from org.models import Area, Unit
@@ -15,6 +16,7 @@ from .models import (
     RoutingRule,
     Satisfaction,
 )
+from .services import render_template
 
 
 def _style(form):
@@ -49,8 +51,10 @@ class AppealForm(forms.Form):
                                              required=False)
     dispatch = forms.BooleanField(label=_("保存后立即派单"), required=False, initial=True)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if user is not None:  # only a visit the user may see (走访 rows are scoped to their units)
+            self.fields["visit"].queryset = visible_to(user, Visit.objects.all())
         _style(self)
 
     def clean(self):
@@ -103,8 +107,6 @@ class AppealActionForm(ActionForm):
             return forms.ChoiceField(label=_("事权层级"), choices=Level.choices, required=False,
                                      initial=getattr(item, "level", Level.DISTRICT))
         if name == "reply":
-            from .services import render_template
-
             initial = render_template(item.specific) if item is not None else ""
             return forms.CharField(label=_("答复内容"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
                                    initial=initial, help_text=_("已按类别答复模板预填，可修改"))

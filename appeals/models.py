@@ -9,6 +9,7 @@ default, see appeals.privacy), location, enterprise, level 区级/市级, outcom
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import ColoredChoices, with_colors
@@ -202,14 +203,10 @@ class Appeal(Item):
 
     @property
     def is_overdue(self):
-        from django.utils import timezone
-
         return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
 
     @property
     def closed_on_time(self):
-        from django.utils import timezone
-
         if self.closed_at is None or self.due_date is None:
             return None
         return timezone.localtime(self.closed_at).date() <= self.due_date

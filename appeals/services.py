@@ -17,14 +17,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.scope import can, has_model_permission
 from audit.models import AuditAction
 from audit.services import audit_record
 from core.errors import NotFound, ValidationError
 from core.services import TRUSTED, create_object, deny, service, update_object
 from core.validators import normalize_id_number, normalize_phone
+from enterprises.services import visit_count_appeal
+from items.attachments import check_upload, save_attachment
 from items.models import ItemKind, ItemState
 from items.services import item_create, may_create, perform
+from org.models import Body
+from org.selectors import mechanism_current
 
 from . import sla
 from .models import Appeal, AppealCategory, Channel, Open311ApiKey, RoutingRule
@@ -42,9 +47,6 @@ def _setting(name, default=None):
 def dispatch_body(channel=None):
     """The body that dispatches appeals (its members are the 派单中心): enterprise appeals belong to the
     扫楼扫街 task force, the others to the body named by TAIZHANG_APPEALS_DISPATCH_BODY."""
-    from org.models import Body
-    from org.selectors import mechanism_current
-
     mechanism = mechanism_current()
     if mechanism is None:
         return None
@@ -54,8 +56,6 @@ def dispatch_body(channel=None):
 
 def intake_user():
     """The account public submissions (portal, Open311) act as: the 派单中心's intake login."""
-    from accounts.models import User
-
     username = _setting("INTAKE_USERNAME")
     user = User.objects.filter(username=username, is_active=True).first() if username else None
     if user is None:
@@ -155,8 +155,6 @@ def appeal_create(*, actor, title, description="", category, channel, lead_unit=
                          lead_unit=lead_unit, owning_body=owning_body, area=area, due_date=due_date, at=at,
                          model=Appeal, extra=extra)
     if extra.get("visit") is not None:
-        from enterprises.services import visit_count_appeal
-
         visit_count_appeal(visit=extra["visit"])
     if dispatch:
         perform(appeal, "assign", actor, TRUSTED, at=at)  # the appeal this call has just created
@@ -178,8 +176,6 @@ def public_submit(*, category, description, area=None, location="", lng=None, la
     """A citizen's appeal from the portal (or Open311): registered by the intake account, dispatched to the
     suggested unit when routing knows one. Returns (appeal, verification_code) — the code is shown once and
     stored only as a hash."""
-    from items.attachments import check_upload, save_attachment
-
     actor = intake_user()
     if category is None or not category.is_public:
         raise ValidationError({"category": _("请选择诉求类别。")})

@@ -141,11 +141,11 @@ class AppealCreate(LoginRequiredMixin, View):
         if visit is not None:
             initial.update(visit=visit.pk, enterprise=visit.enterprise_id, channel="enterprise",
                            area=visit.enterprise.area_id, location=visit.enterprise.address)
-        return render(request, self.template_name, {"form": forms.AppealForm(initial=initial),
+        return render(request, self.template_name, {"form": forms.AppealForm(initial=initial, user=request.user),
                                                     "title": _("登记诉求"), "visit": visit})
 
     def post(self, request):
-        form = forms.AppealForm(request.POST)
+        form = forms.AppealForm(request.POST, user=request.user)
         status = 400
         if form.is_valid():
             data = dict(form.cleaned_data)

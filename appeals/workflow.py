@@ -23,17 +23,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import ValidationError
+from items.calendar import add_workdays
 from items.models import ItemState
+from items.services import HANDLERS, _lead_unit_users
 from items.workflow import ASSIGNEE, DISPATCHER, LEAD_UNIT, Transition
 
 from . import sla
+from .models import Appeal, DissatisfactionReason, Level, Outcome, Satisfaction
+from .services import render_template
 
 KIND = "appeal"
 
 
 def _appeal(ctx):
-    from .models import Appeal
-
     cached = getattr(ctx, "_appeal", None)
     if cached is None:
         cached = Appeal.objects.select_related("category", "category__parent").get(pk=ctx.item.pk)
@@ -44,8 +46,6 @@ def _appeal(ctx):
 def _update(ctx, **fields):
     """Change the appeal's own fields. perform()'s audit row shows them in its diff (it snapshots the kind's
     row too), so no audit row of its own here."""
-    from .models import Appeal
-
     appeal = _appeal(ctx)
     Appeal.objects.filter(pk=ctx.item.pk).update(**fields)
     for name, value in fields.items():
@@ -79,8 +79,6 @@ def _clock(ctx, target):
     elif source in pauses and target not in pauses and appeal.paused_since is not None:
         days = sla.paused_workdays(appeal.paused_since, ctx.now)
         if days and ctx.item.due_date is not None:
-            from items.calendar import add_workdays
-
             ctx.set(due_date=add_workdays(ctx.item.due_date, days),
                     original_due_date=add_workdays(ctx.item.original_due_date or ctx.item.due_date, days))
             if appeal.sign_due_date:
@@ -90,8 +88,6 @@ def _clock(ctx, target):
 
 
 def _shared(action):
-    from items.services import HANDLERS
-
     return HANDLERS[action]
 
 
@@ -129,9 +125,6 @@ def _h_arbitrate(ctx):
 
 
 def _h_reply(ctx):
-    from .models import Level, Outcome
-    from .services import render_template
-
     appeal = _appeal(ctx)
     outcome = ctx.data.get("outcome")
     if outcome not in Outcome.values:
@@ -155,8 +148,6 @@ def _h_submit(ctx):
 
 
 def _h_approve(ctx):
-    from .models import Outcome
-
     _shared("approve")(ctx)
     appeal = _appeal(ctx)
     outcome = ctx.data.get("outcome") or appeal.outcome or Outcome.SOLVED
@@ -179,8 +170,6 @@ def _h_reopen(ctx):
 
 def apply_rating(ctx, satisfaction, reason):
     """Record a rating; 不满意 for a subjective reason reopens the appeal once (→ 办理中)."""
-    from .models import DissatisfactionReason, Satisfaction
-
     if satisfaction not in Satisfaction.values:
         raise ValidationError({"satisfaction": _("请选择满意度。")})
     if satisfaction == Satisfaction.DISSATISFIED and reason not in DissatisfactionReason.values:
@@ -195,8 +184,6 @@ def apply_rating(ctx, satisfaction, reason):
         fields["reopened_for_dissatisfaction"] = True
         ctx.set(state=ItemState.IN_PROGRESS, closed_at=None, submitted_at=None, progress_percent=0)
         ctx.action_data["reopened"] = True
-        from items.services import _lead_unit_users
-
         ctx.notify(_lead_unit_users(ctx.item), "reopen",
                    _("诉求人不满意，工单重新办理：%(item)s") % {"item": ctx.item})
     _update(ctx, **fields)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.scope import visible_to
+from org.models import Area
 
 from .models import Enterprise, Visit
 
@@ -50,8 +51,6 @@ def coverage(*, user, year, area=None):
     """扫楼扫街 progress: per child area of `area` (the district's towns by default), then per building
     inside `area`, how many enterprises there are and how many were visited in `year`; each number links
     to the enterprise list filtered to those rows (unvisited ones: `visited=no`)."""
-    from org.models import Area
-
     base = visible_to(user, Enterprise.objects.all())
     counts = {"total": Count("pk", distinct=True),
               "visited": Count("pk", filter=Q(visits__date__year=year), distinct=True)}

@@ -12,6 +12,7 @@ from accounts.scope import can, may_add
 from core.errors import ValidationError
 from core.services import create_object, delete_object, deny, service, update_object
 from core.validators import normalize_credit_code
+from org.models import Unit, UnitKind
 
 from .models import Enterprise, Pairing, Visit
 
@@ -29,8 +30,6 @@ def _refuse_duplicate(credit_code, exclude_pk=None):
 
 def _default_unit(area):
     """The town (subdistrict, park) government serving `area`: the enterprise's 属地单位."""
-    from org.models import Unit, UnitKind
-
     node = area
     while node is not None:
         unit = Unit.objects.filter(area=node, kind=UnitKind.TOWN_GOV).order_by("path").first()

@@ -19,14 +19,17 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.scope import user_scope, visible_to
 from audit.models import AuditAction
 from audit.services import audit_change, audit_record, diff, snapshot
 from core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
-from core.services import TRUSTED, Denied, parse_date, refusal_error, require_version
+from core.services import TRUSTED, Denied, parse_date, refusal_error, require_version, update_object
+from org.models import BodyKind, Unit
 
 from . import calendar as workcal  # noqa: F401  (connects the calendar cache invalidation)
 from .attachments import check_upload, save_attachment
@@ -44,6 +47,7 @@ from .models import (
     RequestStatus,
     SupervisionLevel,
 )
+from .notifications import notify as send_notification
 from .periods import is_late, period_of
 from .workflow import (
     ADMIN,
@@ -58,6 +62,7 @@ from .workflow import (
     separation_violated,
     user_roles,
 )
+from .workflow import action_label as workflow_action_label
 
 log = logging.getLogger(__name__)
 
@@ -173,8 +178,6 @@ def item_update_fields(*, item, actor, expected_version, changes) -> Item:
     """Edit an item's descriptive fields (not its state) with a compare-and-swap on the version and an
     audit row. Lead unit, body and due date may change only while the item is a draft (afterwards:
     重新交办 and 延期); a kind's own fields are always editable by the dispatcher."""
-    from core.services import update_object
-
     current = _load_for_actor(item, actor)
     roles = roles_of(actor, current)
     if not roles & {DISPATCHER, ADMIN}:
@@ -318,8 +321,6 @@ def _clean_required(transition, item, note, reason_code, data):
 
 
 def _lead_unit_users(item):
-    from accounts.models import User
-
     users = list(User.objects.filter(unit_id=item.lead_unit_id, is_active=True)) if item.lead_unit_id else []
     if item.assignee_id and all(u.pk != item.assignee_id for u in users):
         users.append(item.assignee)
@@ -327,8 +328,6 @@ def _lead_unit_users(item):
 
 
 def _dispatcher_users(item):
-    from accounts.models import User
-
     users = {}
     if item.owning_body_id:
         for u in User.objects.filter(person__seats__body_id=item.owning_body_id, is_active=True).distinct():
@@ -339,23 +338,14 @@ def _dispatcher_users(item):
 
 
 def _leader_users(item):
-    from accounts.models import User
-    from org.models import BodyKind
-
     qs = User.objects.filter(is_active=True).filter(
-        models_q(roles__code="district_leader") | models_q(person__seats__body__kind=BodyKind.COMMAND)).distinct()
+        Q(roles__code="district_leader") | Q(person__seats__body__kind=BodyKind.COMMAND)).distinct()
     users = {u.pk: u for u in qs}
     if item.responsible_leader_id:
         account = User.objects.filter(person_id=item.responsible_leader_id, is_active=True).first()
         if account:
             users[account.pk] = account
     return list(users.values())
-
-
-def models_q(**kw):
-    from django.db.models import Q
-
-    return Q(**kw)
 
 
 # Side effects of the shared rows, by action code. Each gets an ActionContext.
@@ -386,8 +376,6 @@ def _h_bounce(ctx):
 
 
 def _h_reassign(ctx):
-    from org.models import Unit
-
     new_unit = ctx.data.get("lead_unit")
     if new_unit not in (None, ""):
         unit_id = new_unit.pk if isinstance(new_unit, Unit) else new_unit
@@ -692,14 +680,10 @@ def _attnames(fields):
 
 
 def _action_label(kind, action):
-    from .workflow import action_label
-
-    return action_label(kind, action)
+    return workflow_action_label(kind, action)
 
 
 def _schedule_notifications(ctx):
-    from .notifications import notify as send
-
     item_id = ctx.item.pk
     actor_id = getattr(ctx.actor, "pk", None)
     batches = [([u.pk for u in users if u is not None and u.pk != actor_id], verb, str(text))
@@ -709,7 +693,7 @@ def _schedule_notifications(ctx):
         for user_ids, verb, text in batches:
             if user_ids:
                 try:
-                    send(user_ids, item_id, verb, text)
+                    send_notification(user_ids, item_id, verb, text)
                 except Exception:  # noqa: BLE001 — a failed notification must not fail the committed action
                     log.exception("notification failed")
 

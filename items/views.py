@@ -14,7 +14,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Prefetch, Value, When
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -26,12 +26,16 @@ from accounts.scope import user_scope
 from core import errors
 from core.views import ObjectListView, apply_form_errors, form_error_status
 from org.models import Body, Unit
+from org.selectors import mechanism_current
 
-from . import selectors, workflow
+from . import calendar as workcal
+from . import selectors, services, workflow
 from .filters import ItemFilter
 from .forms import CalendarDayForm, ReportForm, new_request_key
+from .kinds import kind_spec
 from .kit import ItemDetailView, safe_next
 from .models import ExtensionRequest, Instruction, Item, Light, Notification, WorkCalendarDay
+from .periods import current_period, period_of, previous_period
 from .tables import ITEM_COLUMNS, ITEM_EXPORT_COLUMNS
 
 LIGHT_RANK = Case(When(light=Light.RED, then=Value(0)), When(light=Light.YELLOW, then=Value(1)),
@@ -131,8 +135,6 @@ BOARD_STATUSES = {"owing": gettext_lazy("应报"), "reported": gettext_lazy("已
 
 def _period_from(value, now=None):
     """The 旬 containing the date `value` (ISO), or the current 旬 when it is missing or invalid."""
-    from .periods import current_period, period_of
-
     if value:
         try:
             return period_of(datetime.date.fromisoformat(value))
@@ -159,8 +161,6 @@ class ItemDetail(ItemDetailView):
 
 def _kind_url(item):
     """The kind's own page (重点任务 has milestones and targets), if the kind registered one."""
-    from .kinds import kind_spec
-
     spec = kind_spec(item.kind)
     if spec and spec.url_name:
         try:
@@ -176,8 +176,6 @@ class ReportView(LoginRequiredMixin, View):
     template_name = "items/report_form.html"
 
     def _context(self, item, form, **extra):
-        from .periods import current_period
-
         period = current_period(timezone.now())
         last = item.reports.first()
         this_one = item.reports.filter(period_start=period.start).first()
@@ -200,8 +198,6 @@ class ReportView(LoginRequiredMixin, View):
         return render(request, self.template_name, self._context(item, ReportForm(initial=self._initial(item))))
 
     def post(self, request, pk):
-        from . import services
-
         item = _item_or_404(request.user, pk)
         form = ReportForm(request.POST, request.FILES)
         if not form.is_valid():
@@ -261,8 +257,6 @@ TODO_LIMIT = 20
 
 class TodoView(LoginRequiredMixin, View):
     def get(self, request):
-        from .periods import current_period
-
         today = timezone.localdate()
         todo = selectors.todo_for(request.user, today)
         counts = selectors.todo_counts(request.user, today)
@@ -338,8 +332,6 @@ class BoardView(LoginRequiredMixin, View):
 
 
 def _board_cells(row, params):
-    from django.http import QueryDict
-
     cells = []
     for key in BOARD_STATUSES:
         query = QueryDict(mutable=True)
@@ -350,8 +342,6 @@ def _board_cells(row, params):
 
 def _recent_periods(n):
     """This 旬 and the n-1 before it, newest first (the board's period select)."""
-    from .periods import current_period, previous_period
-
     periods = [current_period(timezone.now())]
     while len(periods) < n:
         periods.append(previous_period(periods[-1]))
@@ -360,8 +350,6 @@ def _recent_periods(n):
 
 def _board_bodies(user):
     """The bodies offered in the board's select: the bodies of the current mechanism."""
-    from org.selectors import mechanism_current
-
     mechanism = mechanism_current()
     if mechanism is None:
         return []
@@ -465,8 +453,6 @@ class CalendarView(LoginRequiredMixin, View):
         return self._render(request, year, CalendarDayForm(initial={"date": datetime.date(year, 1, 1)}))
 
     def post(self, request):
-        from . import calendar as workcal
-
         year = self._year(request)
         if not self._may_edit(request.user):
             raise errors_403()

@@ -20,10 +20,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_admin, is_leader, is_supervisor
+from accounts.scope import user_scope
 
+from .calendar import workdays_between
 from .kinds import kind_spec
 from .models import DONE_STATES, OPEN_STATES, ItemAction, ItemState
 
@@ -189,8 +193,6 @@ def user_roles(user) -> set[str]:
 def roles_of(user, item) -> set[str]:
     """Relationship roles of `user` to `item` (see the module docstring). Costs at most a few queries per
     user (cached on the user object) plus one for the co-units unless they are prefetched."""
-    from accounts.scope import user_scope
-
     roles = user_roles(user)
     if not roles and (user is None or not getattr(user, "is_authenticated", False) or not user.is_active):
         return roles
@@ -253,11 +255,6 @@ def separation_violated(item, actor, transition) -> bool:
 
 def bounce_window_open(item, today=None) -> bool:
     """回退 is allowed only within settings.ITEM_BOUNCE_WORKING_DAYS working days of the assignment."""
-    from django.conf import settings
-    from django.utils import timezone
-
-    from .calendar import workdays_between
-
     if item.assigned_at is None:
         return True
     limit = getattr(settings, "ITEM_BOUNCE_WORKING_DAYS", 2)

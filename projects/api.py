@@ -1,18 +1,21 @@
-"""REST endpoints of 抓大引大: projects (same filters as the ledger page, figures for ?year=&month=), monthly
-investment reports, stages, signing events and carriers — scoped like the pages; every write goes through
-projects.services (which checks who may), bad input answers 400 with the Chinese message."""
+"""REST endpoints of 抓大引大: projects (declared on items.kit: the ledger page's FilterSet, figures for
+?year=&month=, `actions/` and `timeline/` through items.services.perform()), monthly investment reports,
+stages, signing events and carriers — scoped like the pages (visible_to); every write goes through
+projects.services (which checks who may: a refusal answers 403 and is audited), bad input answers 400 with
+the Chinese message, a change of a versioned row needs If-Match (missing → 428)."""
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from accounts.scope import get_scoped_or_404, visible_to
-from core.api import ScopedModelViewSet
+from core.api import ERRORS, ScopedModelViewSet
+from items.kit import AvailableActionsField, ItemKindViewSet, ItemViewSetMixin
 from items.models import ItemState
 from org.models import Area, Body, Person, Unit
 
 from . import selectors, services
-from .filters import ProjectFilter
+from .filters import ProjectFilter, ProjectRowFilter
 from .models import (
     Carrier,
     CarrierKind,
@@ -70,6 +73,14 @@ class ProjectSerializer(serializers.ModelSerializer):
         return float(r) if r is not None else None
 
 
+class ProjectDetailSerializer(ProjectSerializer):
+    available_actions = AvailableActionsField()
+
+    class Meta(ProjectSerializer.Meta):
+        fields = ProjectSerializer.Meta.fields + ["available_actions"]
+        read_only_fields = fields
+
+
 class ProjectCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     owning_body = serializers.PrimaryKeyRelatedField(queryset=Body.objects.all())
@@ -91,15 +102,17 @@ class ProjectCreateSerializer(serializers.Serializer):
     list=extend_schema(summary="重大重点项目台账", parameters=PERIOD,
                        description="Projects visible to the user, with the ledger page's filters; plan/done/rate "
                                    "for ?year=&month=."),
-    retrieve=extend_schema(summary="重大重点项目", parameters=PERIOD),
-    create=extend_schema(summary="新建项目", request=ProjectCreateSerializer, responses={201: ProjectSerializer}),
+    retrieve=extend_schema(summary="重大重点项目", parameters=PERIOD,
+                           responses={200: ProjectDetailSerializer, 404: ERRORS[404]}),
+    create=extend_schema(summary="新建项目", request=ProjectCreateSerializer,
+                         responses={201: ProjectSerializer, 400: ERRORS[400], 403: ERRORS[403]}),
 )
-class ProjectViewSet(ScopedModelViewSet):
+class ProjectViewSet(ItemViewSetMixin, ItemKindViewSet):
     queryset = Project.objects.all()
     serializer_class = ProjectSerializer
+    detail_serializer_class = ProjectDetailSerializer
     filterset_class = ProjectFilter
-    http_method_names = ["get", "post", "head", "options"]
-    workflow_endpoint = True  # services check who may
+    workflow_endpoint = True  # services (and perform()) check who may
 
     def get_queryset(self):
         year, month = figures_period(self.request)
@@ -131,33 +144,26 @@ class InvestmentReportSerializer(serializers.ModelSerializer):
 
 
 class _ProjectChildViewSet(ScopedModelViewSet):
-    """Rows belonging to a project: seen by whoever sees the project."""
+    """Rows belonging to a project: seen by whoever sees the project; ?project= narrows to one."""
 
     http_method_names = ["get", "post", "head", "options"]
     workflow_endpoint = True
+    filterset_class = ProjectRowFilter
 
     def get_queryset(self):
         visible = visible_to(self.request.user, Project.objects.all()).values("pk")
-        qs = self.queryset.filter(project__in=visible)
-        project = self.request.query_params.get("project")
-        if project and project.isdigit():
-            qs = qs.filter(project_id=int(project))
-        return qs
+        return self.queryset.filter(project__in=visible)
 
     def project(self, pk):
         return get_scoped_or_404(self.request.user, Project.objects.all(), pk=getattr(pk, "pk", pk))
 
 
-PROJECT_PARAM = [OpenApiParameter("project", OpenApiTypes.INT, description="项目ID")]
-
-
-@extend_schema_view(list=extend_schema(summary="月度投资完成情况", parameters=PROJECT_PARAM),
+@extend_schema_view(list=extend_schema(summary="月度投资完成情况"),
                     retrieve=extend_schema(summary="月度投资完成情况"),
                     create=extend_schema(summary="填报月度投资（责任单位）"))
 class InvestmentReportViewSet(_ProjectChildViewSet):
     queryset = InvestmentReport.objects.order_by("project", "year", "month")
     serializer_class = InvestmentReportSerializer
-    filterset_class = None
 
     def create(self, request, *args, **kwargs):
         ser = InvestmentReportSerializer(data=request.data)
@@ -182,13 +188,12 @@ class ProjectStageSerializer(serializers.ModelSerializer):
         return value
 
 
-@extend_schema_view(list=extend_schema(summary="项目阶段", parameters=PROJECT_PARAM),
+@extend_schema_view(list=extend_schema(summary="项目阶段"),
                     retrieve=extend_schema(summary="项目阶段"),
                     create=extend_schema(summary="记录项目阶段（按顺序；跳过须说明原因）"))
 class ProjectStageViewSet(_ProjectChildViewSet):
     queryset = ProjectStage.objects.order_by("project", "pk")
     serializer_class = ProjectStageSerializer
-    filterset_class = None
 
     def create(self, request, *args, **kwargs):
         ser = ProjectStageSerializer(data=request.data)

@@ -95,3 +95,9 @@ class ProjectFilter(df.FilterSet):
         qs = super().filter_queryset(queryset)
         # M2M filters (lists, events) can repeat a row
         return qs.distinct() if any(self.form.cleaned_data.get(k) for k in ("list", "event", "signed_year")) else qs
+
+
+class ProjectRowFilter(df.FilterSet):
+    """The API lists of a project's own rows (monthly investment, stages): ?project=<id>."""
+
+    project = df.NumberFilter(label=_("项目ID"), field_name="project_id")

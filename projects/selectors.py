@@ -291,7 +291,7 @@ def signing_funnel(user, *, year=None, event=None):
 
 def events_with_counts(user, year=None):
     visible = projects_visible(user).values("pk")
-    qs = SigningEvent.objects.all()
+    qs = visible_to(user, SigningEvent.objects.all())
     if year:
         qs = qs.filter(date__year=year)
     return qs.annotate(n=Count("signed", filter=Q(signed__project__in=visible)),
@@ -299,8 +299,12 @@ def events_with_counts(user, year=None):
                                        output_field=AMOUNT_FIELD))
 
 
-def carriers_summary():
-    qs = Carrier.objects.all()
+def carriers_visible(user):
+    return visible_to(user, Carrier.objects.all())
+
+
+def carriers_summary(user):
+    qs = carriers_visible(user)
     agg = qs.aggregate(usable=Sum("usable_area"), occupied=Sum("occupied_area"), n=Count("pk"))
     agg["usable"], agg["occupied"] = money(agg["usable"]), money(agg["occupied"])
     agg["rate"] = rate(agg["occupied"], agg["usable"])
@@ -311,7 +315,7 @@ def map_points(user):
     """Carriers (coloured by utilisation) and visible projects (coloured by light) with coordinates."""
     carriers = [{"name": c.name, "value": [float(c.lng), float(c.lat), float(c.utilisation_rate or 0)],
                  "kind": c.get_kind_display(), "theme": c.theme, "url": c.get_absolute_url()}
-                for c in Carrier.objects.filter(lng__isnull=False, lat__isnull=False)]
+                for c in carriers_visible(user).filter(lng__isnull=False, lat__isnull=False)]
     projects = [{"name": p.title, "value": [float(p.lng), float(p.lat)], "light": p.light,
                  "url": p.get_absolute_url()}
                 for p in projects_visible(user).filter(lng__isnull=False, lat__isnull=False)

@@ -3,24 +3,34 @@ monthly investment, signing events and carriers. Keyword-only, explicit `actor`,
 an audit row for every change; bad input raises ValidationError with a Chinese message, nothing half-written.
 
 Who may do what (a relationship to the project, like items.workflow):
-    dispatcher  a seat in the project's owning body (or a body above it, e.g. the HQ), or an administrator:
-                creates projects, sets plans, passes stages, records investment
+    dispatcher  accounts.roles.may_dispatch of the project's owning body — a seat in it or in a body above it,
+                a leader, an administrator: creates projects, sets plans, passes stages, records investment
     lead unit   staff of the project's 责任单位: passes stages and records investment
-"""
-import datetime
-import functools
-import threading
-from decimal import Decimal, InvalidOperation
 
+A refusal is `deny()`-ed inside `@service` (core.services): the whole call rolls back, then the DENIED audit
+row is written, and the caller gets the 403.
+"""
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import is_admin, may_dispatch
 from audit.models import AuditAction
 from audit.services import audit_change, audit_record, snapshot
-from core.errors import PermissionDenied
-from core.services import create_object, update_object
+from core.errors import Conflict
+from core.services import (
+    TRUSTED,
+    create_object,
+    deny,
+    parse_amount,
+    parse_date,
+    parse_int,
+    require_version,
+    service,
+    update_object,
+)
+from items.lights import refresh_light
+from items.services import item_create, perform
 
 from .models import (
     STAGE_ORDER,
@@ -35,83 +45,12 @@ from .models import (
     Stage,
 )
 
-MAX_AMOUNT = Decimal("999999999999.99")
-
-
-# ------------------------------------------------------------------------------------------ input helpers
-
-def parse_amount(value, field, *, label=None, allow_zero=True):
-    """A Decimal amount in 万元 from user input, or ValidationError({field: …}) in Chinese."""
-    label = label or _("金额")
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise ValidationError({field: _("请填写%(label)s（万元）。") % {"label": label}})
-    if isinstance(value, float):
-        value = repr(value)
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: _("%(label)s必须是数字（万元）。") % {"label": label}}) from None
-    if not amount.is_finite():
-        raise ValidationError({field: _("%(label)s必须是数字（万元）。") % {"label": label}})
-    if amount < 0 or (amount == 0 and not allow_zero):
-        raise ValidationError({field: _("%(label)s不能为负数。") % {"label": label} if amount < 0
-                               else _("%(label)s必须大于0。") % {"label": label}})
-    if amount > MAX_AMOUNT:
-        raise ValidationError({field: _("%(label)s过大。") % {"label": label}})
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError({field: _("%(label)s最多保留两位小数（万元）。") % {"label": label}})
-    return amount.quantize(Decimal("0.01"))
-
-
-def _parse_int(value, field, label, low, high):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError({field: _("%(label)s必须是整数。") % {"label": label}}) from None
-    if not low <= number <= high:
-        raise ValidationError({field: _("%(label)s应在%(low)s至%(high)s之间。") % {
-            "label": label, "low": low, "high": high}})
-    return number
-
-
-def _parse_date(value, field):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        raise ValidationError({field: _("日期格式不正确（应为YYYY-MM-DD）。")}) from None
-
-
 # ------------------------------------------------------------------------------------------ permissions
-
-def _is_admin(user):
-    from items.workflow import is_admin
-
-    return bool(user and getattr(user, "is_authenticated", False) and is_admin(user))
-
-
-def may_dispatch(user, body):
-    """A seat in `body` or a body above it (HQ), or an administrator."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    if _is_admin(user):
-        return True
-    if body is None or not user.person_id:
-        return False
-    from org.models import Seat
-
-    body_ids = set()
-    while body is not None:
-        body_ids.add(body.pk)
-        body = body.parent
-    return Seat.objects.filter(person_id=user.person_id, body_id__in=body_ids).exists()
 
 
 def may_report(user, project):
-    """May `user` record stages and investment for `project`? Its responsible unit, or a dispatcher."""
+    """May `user` record stages and investment for `project`? Its responsible unit, or a dispatcher of its
+    body (accounts.roles.may_dispatch)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if project.lead_unit_id and user.unit_id == project.lead_unit_id:
@@ -119,56 +58,13 @@ def may_report(user, project):
     return may_dispatch(user, project.owning_body)
 
 
-class Denied(Exception):
-    """Raised inside a service's transaction; `service` audits it after the rollback and raises 403."""
-
-    def __init__(self, actor, obj, what, message):
-        super().__init__(str(message))
-        self.actor, self.obj, self.what, self.message = actor, obj, what, message
-
-
-def _deny(actor, obj, what, message):
-    raise Denied(actor, obj, what, message)
-
-
-_calls = threading.local()
-
-
-def service(fn):
-    """@transaction.atomic, plus: a refusal (Denied) is audited *after* the rollback, so the DENIED audit row
-    survives while nothing else of the refused call is written; callers get core.errors.PermissionDenied."""
-    atomic_fn = transaction.atomic(fn)
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        outermost = not getattr(_calls, "depth", 0)
-        _calls.depth = getattr(_calls, "depth", 0) + 1
-        try:
-            return atomic_fn(*args, **kwargs)
-        except Denied as denied:
-            if not outermost:
-                raise  # the outermost service call audits it, after its own rollback
-            obj = denied.obj if getattr(denied.obj, "pk", None) else None
-            audit_record(action=AuditAction.DENIED, actor=denied.actor, obj=obj, message=denied.what,
-                         outcome="denied")
-            raise PermissionDenied(denied.message) from None
-        finally:
-            _calls.depth -= 1
-
-    return wrapper
-
-
 def _timeline(project, actor, note, data, at=None):
-    """A line on the project's item timeline (a 备注 row through items.services.perform)."""
-    from items.services import perform
-
-    project.refresh_from_db(fields=["version"])
-    perform(project, "comment", actor, project.version, note=note, data=data, at=at)
+    """A line on the project's item timeline (a 备注 row through items.services.perform), written by a service
+    that holds the project's row lock: on the current version (TRUSTED)."""
+    perform(project, "comment", actor, TRUSTED, note=note, data=data, at=at)
 
 
 def _refresh_light(project, today=None):
-    from items.lights import refresh_light
-
     refresh_light(Project.objects.get(pk=project.pk), today)
 
 
@@ -187,7 +83,8 @@ def project_create(*, actor, title, owning_body, lead_unit, lists=(), responsibl
     """Create a project (重大重点项目, number XM-YYYY-NNNN) of `owning_body` for `lead_unit`, put it on
     `lists`, optionally with the annual plan of `plan_year`; `assign=True` also 交办 it."""
     if check_scope and not may_dispatch(actor, owning_body):
-        _deny(actor, None, "project_create", _("只有本专班（机构）的调度人员或系统管理员可以新建项目。"))
+        deny(actor, "project_create", _("只有本专班（机构）的调度人员或系统管理员可以新建项目。"),
+             object_type="projects.project", object_repr=str(owning_body or ""))
     if not (title or "").strip():
         raise ValidationError({"title": _("请填写项目名称。")})
     total = parse_amount(total_investment, "total_investment", label=_("总投资"))
@@ -195,8 +92,6 @@ def project_create(*, actor, title, owning_body, lead_unit, lists=(), responsibl
         area = carrier.area
     if area is None and lead_unit is not None:
         area = lead_unit.area
-    from items.services import item_create
-
     project = item_create(
         actor=actor, kind="project", title=title.strip(), lead_unit=lead_unit, owning_body=owning_body, area=area,
         co_units=tuple(co_units), responsible_leader=responsible_leader, due_date=due_date,
@@ -214,18 +109,19 @@ def project_create(*, actor, title, owning_body, lead_unit, lists=(), responsibl
 
 
 @service
-def project_update(*, actor, project, expected_version=None, changes, lists=None):
+def project_update(*, actor, project, expected_version, changes, lists=None):
     """Change a project's own fields (形象进度, 存在问题, 建设内容 …). The responsible unit may update
-    形象进度 and 存在问题; the other fields are the dispatcher's."""
+    形象进度 and 存在问题; the other fields are the dispatcher's. `expected_version`: the version the user saw
+    (core.services.require_version: missing → 428), or TRUSTED."""
     unknown = set(changes) - set(PROJECT_FIELDS)
     if unknown:
         raise ValidationError(_("不能修改这些字段：%(f)s") % {"f": "、".join(sorted(unknown))})
     dispatcher = may_dispatch(actor, project.owning_body)
     if not dispatcher:
         if not may_report(actor, project):
-            _deny(actor, project, "project_update", _("您不能修改该项目。"))
+            deny(actor, "project_update", _("您不能修改该项目。"), obj=project)
         if set(changes) - {"image_progress", "problems"} or lists is not None:
-            _deny(actor, project, "project_update", _("责任单位只能更新形象进度和存在问题。"))
+            deny(actor, "project_update", _("责任单位只能更新形象进度和存在问题。"), obj=project)
     if "total_investment" in changes:
         changes = {**changes, "total_investment": parse_amount(changes["total_investment"], "total_investment",
                                                                label=_("总投资"))}
@@ -274,7 +170,7 @@ def stage_backfill(*, actor, project, steps, evidence=None, note="", skip_reason
     demo's history). Every step is checked as stage_record checks it; all or nothing; one timeline line."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     if not may_report(actor, project):
-        _deny(actor, project, "stage_record", _("只有项目责任单位或本专班调度人员可以记录项目阶段。"))
+        deny(actor, "stage_record", _("只有项目责任单位或本专班调度人员可以记录项目阶段。"), obj=project)
     if not steps:
         raise ValidationError({"stage": _("请选择阶段。")})
     today = today or timezone.localdate()
@@ -284,7 +180,7 @@ def stage_backfill(*, actor, project, steps, evidence=None, note="", skip_reason
     recorded = {s.stage: s for s in ProjectStage.objects.filter(project=project)}
     rows, skipped = [], []
     for i, (stage, date) in enumerate(steps):
-        date = _parse_date(date, "date")
+        date = parse_date(date, "date")
         missing = _check_stage(project, recorded, stage, date, skip_reason, today)
         last = i == len(steps) - 1
         new = [ProjectStage(project=project, stage=s, skipped=True, skip_reason=skip_reason, recorded_by=actor)
@@ -322,8 +218,8 @@ def stage_backfill(*, actor, project, steps, evidence=None, note="", skip_reason
 def annual_plan_set(*, actor, project, year, planned_amount, check_scope=True):
     """Set (create or change) the annual investment plan of `project` for `year` (万元)."""
     if check_scope and not may_dispatch(actor, project.owning_body):
-        _deny(actor, project, "annual_plan_set", _("只有本专班调度人员或系统管理员可以下达年度计划。"))
-    year = _parse_int(year, "year", _("年度"), 2000, 2100)
+        deny(actor, "annual_plan_set", _("只有本专班调度人员或系统管理员可以下达年度计划。"), obj=project)
+    year = parse_int(year, "year", _("年度"), 2000, 2100)
     amount = parse_amount(planned_amount, "planned_amount", label=_("年度计划投资"))
     plan = AnnualPlan.objects.select_for_update().filter(project_id=project.pk, year=year).first()
     if plan is None:
@@ -347,9 +243,9 @@ def investment_report(*, actor, project, year, month, cumulative_amount, note=""
     is refused. The project's light (序时进度) is recomputed."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     if not may_report(actor, project):
-        _deny(actor, project, "investment_report", _("只有项目责任单位或本专班调度人员可以填报投资完成情况。"))
-    year = _parse_int(year, "year", _("年度"), 2000, 2100)
-    month = _parse_int(month, "month", _("月份"), 1, 12)
+        deny(actor, "investment_report", _("只有项目责任单位或本专班调度人员可以填报投资完成情况。"), obj=project)
+    year = parse_int(year, "year", _("年度"), 2000, 2100)
+    month = parse_int(month, "month", _("月份"), 1, 12)
     amount = parse_amount(cumulative_amount, "cumulative_amount", label=_("累计完成投资"))
     today = today or timezone.localdate()
     if (year, month) > (today.year, today.month):
@@ -403,10 +299,15 @@ def investment_report(*, actor, project, year, month, cumulative_amount, note=""
 
 
 @service
-def monthly_update(*, actor, project, year, month, cumulative_amount, note="", correction_note="",
+def monthly_update(*, actor, project, expected_version, year, month, cumulative_amount, note="", correction_note="",
                    image_progress=None, problems=None, today=None):
     """The responsible unit's monthly form in one go (填一次): the month's cumulative investment plus the
-    ledger's 形象进度 and 存在问题 columns — all or nothing."""
+    ledger's 形象进度 and 存在问题 columns — all or nothing. `expected_version`: the project's version the form
+    showed (missing → 428, stale → 409 before anything is written), or TRUSTED."""
+    expected = require_version(expected_version)
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if expected is not TRUSTED and locked.version != expected:
+        raise Conflict(data={"current_version": locked.version})
     row = investment_report(actor=actor, project=project, year=year, month=month,
                             cumulative_amount=cumulative_amount, note=note, correction_note=correction_note,
                             today=today)
@@ -416,8 +317,8 @@ def monthly_update(*, actor, project, year, month, cumulative_amount, note="", c
         changes["image_progress"] = image_progress
     if problems is not None and problems != current.problems:
         changes["problems"] = problems
-    if changes:
-        project_update(actor=actor, project=current, changes=changes)
+    if changes:  # the project is locked since the version check: the version it has now is the one checked
+        project_update(actor=actor, project=current, changes=changes, expected_version=TRUSTED)
     return row
 
 
@@ -438,8 +339,9 @@ def _may_manage_events(actor, body):
 @service
 def signing_event_create(*, actor, name, kind, date, owning_body, place="", note=""):
     if not _may_manage_events(actor, owning_body):
-        _deny(actor, None, "signing_event_create", _("只有本专班调度人员或系统管理员可以登记签约活动。"))
-    event = SigningEvent(name=(name or "").strip(), kind=kind, date=_parse_date(date, "date"), place=place or "",
+        deny(actor, "signing_event_create", _("只有本专班调度人员或系统管理员可以登记签约活动。"),
+             object_type="projects.signingevent", object_repr=str(owning_body or ""))
+    event = SigningEvent(name=(name or "").strip(), kind=kind, date=parse_date(date, "date"), place=place or "",
                          owning_body=owning_body, note=note or "")
     return create_object(event, actor=actor)
 
@@ -448,7 +350,7 @@ def signing_event_create(*, actor, name, kind, date, owning_body, place="", note
 def signed_project_add(*, actor, event, project, amount):
     """Record that `project` was signed at `event` for `amount` (签约金额, 万元)."""
     if not _may_manage_events(actor, event.owning_body):
-        _deny(actor, event, "signed_project_add", _("只有本专班调度人员或系统管理员可以登记签约项目。"))
+        deny(actor, "signed_project_add", _("只有本专班调度人员或系统管理员可以登记签约项目。"), obj=event)
     amount = parse_amount(amount, "amount", label=_("签约金额"))
     if SignedProject.objects.filter(event=event, project_id=project.pk).exists():
         raise ValidationError({"project": _("该项目已在本次活动中签约。")})
@@ -462,7 +364,7 @@ CARRIER_FIELDS = ("name", "kind", "area", "managing_unit", "address", "total_are
 
 
 def may_manage_carrier(actor, carrier=None):
-    if _is_admin(actor):
+    if is_admin(actor):
         return True
     if carrier is not None and carrier.managing_unit_id and actor.unit_id == carrier.managing_unit_id:
         return True
@@ -474,15 +376,17 @@ def _clean_carrier_data(data):
     labels = {"total_area": _("总面积"), "usable_area": _("可招商面积"), "occupied_area": _("已入驻面积")}
     for key, label in labels.items():
         if key in data:
-            data[key] = parse_amount(data[key], key, label=label)
+            data[key] = parse_amount(data[key], key, label=label, unit=_("平方米"))
     return data
 
 
 @service
 def carrier_save(*, actor, carrier=None, data, expected_version=None):
-    """Create or change a carrier (招商载体); utilisation is computed, never typed."""
+    """Create (carrier=None) or change a carrier (招商载体); utilisation is computed, never typed. A change needs
+    `expected_version`, the version the user saw (missing → 428, stale → 409), or TRUSTED."""
     if not may_manage_carrier(actor, carrier):
-        _deny(actor, carrier, "carrier_save", _("只有载体管理单位或系统管理员可以维护招商载体。"))
+        deny(actor, "carrier_save", _("只有载体管理单位或系统管理员可以维护招商载体。"), obj=carrier,
+             object_type="" if carrier else "projects.carrier")
     data = _clean_carrier_data(data)
     if carrier is None:
         return create_object(Carrier(**data), actor=actor)

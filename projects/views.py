@@ -15,11 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts.scope import get_scoped_or_404
+from accounts.roles import dispatchable_bodies, may_dispatch
+from accounts.scope import get_scoped_or_404, visible_to
 from core import errors
 from core.tables import Column, choice_badge
 from core.views import ObjectDetailView, ObjectEditView, ObjectListView, form_error_status
+from items.kit import ItemDetailView
 from items.models import ItemState, Light
+from org.models import Body
 
 from . import selectors, services
 from .filters import ProjectFilter
@@ -135,14 +138,11 @@ class ProjectListView(ObjectListView):
         qs = self.filtered_for_total()
         fig = selectors.total(self.request.user, year=self.year, month=self.month, queryset=qs)
         return {"figure": fig, "year": self.year, "month": self.month,
-                "may_create": bool(dispatchable_bodies(self.request.user)),
+                "may_create": project_bodies(self.request.user).exists(),
                 "breadcrumbs": [(_("抓大引大"), reverse("projects:dashboard"))]}
 
     def filtered_for_total(self):
-        qs = Project.objects.all()
-        from accounts.scope import visible_to
-
-        qs = visible_to(self.request.user, qs)
+        qs = visible_to(self.request.user, Project.objects.all())
         if self.filter is not None and self.filter.is_bound and self.filter.is_valid():
             qs = self.filterset(self.request.GET, queryset=qs, request=self.request).qs
         return qs
@@ -153,9 +153,15 @@ def _project_or_404(user, pk):
     return get_scoped_or_404(user, qs, pk=pk)
 
 
-class ProjectDetailView(ObjectDetailView):
-    queryset = Project.objects.select_related("lead_unit", "owning_body", "area", "responsible_leader", "carrier")
+class ProjectDetailView(ItemDetailView):
+    """The project's page, declared on items.kit: stage timeline, monthly investment chart, signings and funds
+    beside the workflow actions (items/_actions.html) and the item timeline. POST: one workflow action."""
+
+    model = Project
     template_name = "projects/project_detail.html"
+    related = ("lead_unit", "owning_body", "area", "responsible_leader", "carrier", "assignee", "parent",
+               "created_by")
+    prefetch = ("co_units", "lists")
 
     def get_extra_context(self, obj):
         year, _month = figures_period(self.request)
@@ -170,13 +176,13 @@ class ProjectDetailView(ObjectDetailView):
                  "labels": {"done": _("累计完成投资（万元）"), "schedule": _("序时进度（万元）"),
                             "plan": _("年度计划（万元）")}}
         latest = series["reports"][-1] if series["reports"] else None
-        allocations = getattr(obj, "allocations", None)
+        allocations = getattr(obj, "allocations", None)  # funds' reverse relation, when funds is installed
         return {
-            "year": year, "series": series, "chart": chart, "timeline": timeline, "latest": latest,
+            "year": year, "series": series, "chart": chart, "stage_timeline": timeline, "latest": latest,
             "light_color": Light.color(obj.light), "state_color": ItemState.color(obj.state),
             "rate": selectors.rate(latest.cumulative_amount, series["plan"]) if latest and series["plan"] else None,
             "may_report": services.may_report(self.request.user, obj),
-            "may_dispatch": services.may_dispatch(self.request.user, obj.owning_body),
+            "may_dispatch": may_dispatch(self.request.user, obj.owning_body),
             "signings": obj.signings.select_related("event"),
             "allocations": allocations.all() if allocations is not None else [],
             "lists": obj.lists.all(),
@@ -204,6 +210,8 @@ class InvestmentForm(forms.Form):
                                      widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
     problems = forms.CharField(label=gettext_lazy("存在问题"), required=False,
                                widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
+    # the project's version the form showed: 形象进度/存在问题 change the project (compare-and-swap; missing → 428)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class StageForm(forms.Form):
@@ -218,19 +226,10 @@ class StageForm(forms.Form):
                                   help_text=gettext_lazy("跳过前面尚未完成的阶段时必填"))
 
 
-def dispatchable_bodies(user):
-    """Bodies of the current mechanisms `user` may create projects for (seat in it or above it; admin: all)."""
-    from org.models import Body
-
-    bodies = Body.objects.select_related("parent", "mechanism").order_by("-mechanism__year", "sort_order")
-    return [b for b in bodies if services.may_dispatch(user, b)]
-
-
-def dispatchable_body_queryset(user):
-    """dispatchable_bodies() as a queryset, for a form's owning-body choice."""
-    from org.models import Body
-
-    return Body.objects.filter(pk__in=[b.pk for b in dispatchable_bodies(user)])
+def project_bodies(user):
+    """The bodies `user` may create projects and signing events for (accounts.roles.dispatchable_bodies)."""
+    return dispatchable_bodies(user, Body.objects.select_related("mechanism").order_by("-mechanism__year",
+                                                                                       "sort_order"))
 
 
 class ProjectCreateForm(forms.Form):
@@ -251,7 +250,7 @@ class ProjectCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         from org.models import Person, Unit
 
-        self.fields["owning_body"].queryset = dispatchable_body_queryset(user)
+        self.fields["owning_body"].queryset = project_bodies(user)
         self.fields["lists"].queryset = ProjectList.objects.all()
         self.fields["lead_unit"].queryset = Unit.objects.all()
         self.fields["responsible_leader"].queryset = Person.objects.all()
@@ -270,7 +269,7 @@ class ProjectCreateView(ObjectEditView):
     success_message = gettext_lazy("项目已建立并交办责任单位。")
 
     def may_create(self):
-        return bool(dispatchable_bodies(self.request.user))
+        return project_bodies(self.request.user).exists()
 
     def form_kwargs(self, instance):
         return {"user": self.request.user, "initial": {"plan_year": timezone.localdate().year}}
@@ -318,7 +317,11 @@ class _ProjectFormView(LoginRequiredMixin, View):
         try:
             self.save(request, project, form.cleaned_data)
         except (ValidationError, errors.DomainError) as exc:
-            return self.render_form(request, project, form, status=form_error_status(form, exc))
+            status = form_error_status(form, exc)
+            if status == 409 and "version" in form.fields:  # keep the input; the next submit carries the new version
+                form.data = form.data.copy()
+                form.data["version"] = Project.objects.values_list("version", flat=True).get(pk=project.pk)
+            return self.render_form(request, project, form, status=status)
         messages.success(request, _("已保存。"))
         return redirect(project.get_absolute_url())
 
@@ -331,7 +334,7 @@ class InvestmentReportView(_ProjectFormView):
 
     def initial(self, project):
         today = timezone.localdate()
-        texts = {"image_progress": project.image_progress, "problems": project.problems}
+        texts = {"image_progress": project.image_progress, "problems": project.problems, "version": project.version}
         last = InvestmentReport.objects.filter(project=project).order_by("-year", "-month").first()
         if last is None:
             return {"year": today.year, "month": max(today.month - 1, 1), **texts}
@@ -345,7 +348,8 @@ class InvestmentReportView(_ProjectFormView):
         return {"reports": InvestmentReport.objects.filter(project=project).order_by("-year", "-month")[:12]}
 
     def save(self, request, project, data):
-        services.monthly_update(actor=request.user, project=project, year=data["year"], month=data["month"],
+        services.monthly_update(actor=request.user, project=project, expected_version=data["version"],
+                                year=data["year"], month=data["month"],
                                 cumulative_amount=data["cumulative_amount"], note=data["note"],
                                 correction_note=data["correction_note"], image_progress=data["image_progress"],
                                 problems=data["problems"])
@@ -379,7 +383,7 @@ class AnnualPlanView(_ProjectFormView):
 
     def project(self, request, pk):
         project = _project_or_404(request.user, pk)
-        if not services.may_dispatch(request.user, project.owning_body):
+        if not may_dispatch(request.user, project.owning_body):
             raise errors.PermissionDenied(_("只有本专班调度人员或系统管理员可以下达年度计划。"))
         return project
 
@@ -421,7 +425,7 @@ class DashboardView(LoginRequiredMixin, View):
             "by_area": selectors.rollup(user, year=year, month=month, by="area"),
             "funnel": funnel, "lights": selectors.lights_by_unit(user), "chart": chart,
             "events": selectors.events_with_counts(user, year),
-            "carriers": selectors.carriers_summary(),
+            "carriers": selectors.carriers_summary(user),
         })
 
 
@@ -454,7 +458,7 @@ class SigningEventListView(ObjectListView):
 
     def get_extra_context(self):
         return {"breadcrumbs": [(_("抓大引大"), reverse("projects:dashboard"))],
-                "add_url": reverse("projects:event_add") if dispatchable_bodies(self.request.user) else None}
+                "add_url": reverse("projects:event_add") if project_bodies(self.request.user).exists() else None}
 
 
 class SigningEventDetailView(ObjectDetailView):
@@ -464,7 +468,7 @@ class SigningEventDetailView(ObjectDetailView):
     def get_extra_context(self, obj):
         visible = selectors.projects_visible(self.request.user).values("pk")
         signed = obj.signed.filter(project__in=visible).select_related("project", "project__lead_unit")
-        may_manage = services.may_dispatch(self.request.user, obj.owning_body)
+        may_manage = may_dispatch(self.request.user, obj.owning_body)
         return {"signed": signed, "funnel": selectors.signing_funnel(self.request.user, event=obj),
                 "signed_form": SignedProjectForm(user=self.request.user) if may_manage else None,
                 "breadcrumbs": [(_("签约活动"), reverse("projects:event_list"))]}
@@ -480,7 +484,7 @@ class SigningEventForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owning_body"].queryset = dispatchable_body_queryset(user)
+        self.fields["owning_body"].queryset = project_bodies(user)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
                                           else "form-control")
@@ -495,7 +499,7 @@ class SigningEventCreateView(ObjectEditView):
     success_message = gettext_lazy("签约活动已登记，请逐个登记签约项目。")
 
     def may_create(self):
-        return bool(dispatchable_bodies(self.request.user))
+        return project_bodies(self.request.user).exists()
 
     def form_kwargs(self, instance):
         return {"user": self.request.user, "initial": {"date": timezone.localdate()}}
@@ -646,5 +650,5 @@ class CarrierMapView(LoginRequiredMixin, View):
         points = selectors.map_points(request.user)
         points["labels"] = {"carriers": _("招商载体"), "projects": _("项目"), "rate": _("利用率")}
         return render(request, "projects/carrier_map.html", {
-            "title": _("招商载体地图"), "points": points, "summary": selectors.carriers_summary(),
+            "title": _("招商载体地图"), "points": points, "summary": selectors.carriers_summary(request.user),
             "breadcrumbs": [(_("招商载体"), reverse("projects:carrier_list"))]})

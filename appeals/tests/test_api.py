@@ -40,18 +40,6 @@ def test_workflow_actions_go_through_perform_with_the_version(make_appeal, town_
     assert [row["action"] for row in timeline] == ["assign", "accept", "reply"]
 
 
-@pytest.mark.parametrize("if_match, status", [(None, 428), ('"abc"', 400), ("0", 400)])
-def test_an_action_needs_a_well_formed_version(make_appeal, town_a, client_for, if_match, status):
-    """Was: a missing version answered 400 here and 428 elsewhere; now the one reader (core.api) everywhere."""
-    appeal = make_appeal()
-    headers = {"HTTP_IF_MATCH": if_match} if if_match else {}
-    r = client_for(town_a).post(f"/api/appeals/{appeal.pk}/actions/", {"action": "accept"},
-                                content_type="application/json", **headers)
-    assert r.status_code == status, r.content
-    appeal.refresh_from_db()
-    assert appeal.state == "assigned" and appeal.version == 2
-
-
 def test_the_idempotency_key_is_the_header_as_in_every_api(make_appeal, town_a, client_for):
     """Was: a body field `request_key` here, the `Idempotency-Key` header in the other APIs."""
     from items.models import ItemAction

@@ -93,6 +93,39 @@ def test_the_town_signs_for_and_replies_through_the_page(make_appeal, town_a, cl
     assert "<strong>派单</strong>" in page and "<strong>答复办结</strong>" in page and "办理结果：解决 · 区级" in page
 
 
+def test_registering_an_appeal_answers_the_services_refusal_with_its_status(appeals_setup, village, demo, client_for):
+    """Was: 400 for every refusal. A village may not register a work order for a district department: 403,
+    nothing written, the refusal audited."""
+    r = client_for(village).post("/appeals/add/", {
+        "title": "路灯不亮", "description": "村口路灯坏了一周", "channel": "hotline",
+        "category": appeals_setup.categories["city-roads"].pk, "lead_unit": demo.units["城管局"].pk, "dispatch": "on"})
+    assert r.status_code == 403 and "无权" in r.content.decode() and "路灯不亮" in r.content.decode()
+    assert not Appeal.objects.exists()
+    assert AuditLog.objects.filter(outcome="denied", message__startswith="appeal_create").exists()
+
+
+def test_a_refused_action_on_the_page_answers_its_status_with_the_input_kept(make_appeal, centre, town_a, demo,
+                                                                              client_for):
+    appeal = make_appeal(category="social", area=None)  # routed to 区政府办, the centre's own unit
+    perform(appeal, "accept", centre, appeal.version)
+    perform(appeal, "submit", centre, appeal.version)
+    c = client_for(centre)
+    page = c.get(appeal.get_absolute_url()).content.decode()
+    assert 'data-testid="action-approve"' not in page  # nobody reviews what they submitted
+    r = c.post(f"/appeals/{appeal.pk}/action/", {"action": "approve", "approve-version": appeal.version,
+                                                   "approve-request_key": "k1", "approve-reply": "自己审核通过"})
+    assert r.status_code == 403 and "须由他人办理" in r.content.decode()
+    assert Appeal.objects.get(pk=appeal.pk).state == "submitted"
+    r = c.post(f"/appeals/{appeal.pk}/action/", {"action": "comment", "comment-version": appeal.version - 1,
+                                                   "comment-request_key": "k2", "comment-note": "请加快办理"})
+    assert r.status_code == 409 and "请加快办理" in r.content.decode()
+
+
+def test_the_action_url_takes_only_posts(make_appeal, town_a, client_for):
+    appeal = make_appeal()
+    assert client_for(town_a).get(f"/appeals/{appeal.pk}/action/").status_code == 405
+
+
 def test_registering_an_appeal_on_the_page_refuses_a_bad_phone(appeals_setup, centre, demo, client_for):
     c = client_for(centre)
     data = {"title": "噪音", "description": "夜间施工", "channel": "hotline",
@@ -122,16 +155,33 @@ def test_the_dashboard_shows_the_formula_and_counts_open_overdue(make_appeal, to
 def test_the_centre_edits_a_category_sla_and_a_public_category_needs_one(appeals_setup, centre, client_for):
     cat = appeals_setup.categories["city-noise"]
     c = client_for(centre)
+    form = c.get(f"/appeals/categories/{cat.pk}/edit/").content.decode()
+    assert f'name="version" value="{cat.version}"' in form  # the page carries the version it showed
     data = {"name": cat.name, "code": cat.code, "parent": cat.parent_id, "sign_days": 1, "finish_days": 2,
-            "clock_start": "dispatch", "pause_states": "bounced", "is_public": "on", "is_active": "on", "sort_order": 1}
+            "clock_start": "dispatch", "pause_states": "bounced", "is_public": "on", "is_active": "on", "sort_order": 1,
+            "version": cat.version}
     assert c.post(f"/appeals/categories/{cat.pk}/edit/", data).status_code == 302
     cat.refresh_from_db()
     assert cat.finish_days == 2
+    data["version"] = cat.version
     r = c.post("/appeals/categories/add/", {"name": "新类别", "code": "new-cat", "clock_start": "dispatch",
                                             "is_public": "on", "is_active": "on", "sort_order": 9})
     assert r.status_code == 400 and "必须设置办结时限" in r.content.decode()
     r = c.post(f"/appeals/categories/{cat.pk}/edit/", {**data, "pause_states": "bounced,sleeping"})
     assert r.status_code == 400 and "sleeping" in r.content.decode()
+
+
+def test_a_category_change_needs_the_version_and_a_stale_one_keeps_the_input(appeals_setup, centre, client_for):
+    """Was: the form sent no version and the service took None as "trust me" (a silent overwrite)."""
+    cat = appeals_setup.categories["city-noise"]
+    c = client_for(centre)
+    data = {"name": cat.name, "code": cat.code, "parent": cat.parent_id, "sign_days": 1, "finish_days": 7,
+            "clock_start": "dispatch", "is_public": "on", "is_active": "on", "sort_order": 1}
+    assert c.post(f"/appeals/categories/{cat.pk}/edit/", data).status_code == 428
+    r = c.post(f"/appeals/categories/{cat.pk}/edit/", {**data, "version": cat.version + 1})
+    assert r.status_code == 409 and 'value="7"' in r.content.decode()
+    cat.refresh_from_db()
+    assert cat.finish_days == 3
 
 
 def test_a_town_user_cannot_edit_categories(appeals_setup, town_a, client_for):

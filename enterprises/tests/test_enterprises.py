@@ -44,7 +44,26 @@ def test_it_refuses_a_wrong_check_character_and_writes_nothing(demo, town_a, ent
 
 def test_another_town_cannot_change_the_enterprise(demo, town_b, enterprise_perms, acme):
     with pytest.raises(PermissionDenied):
-        services.enterprise_update(actor=town_b, enterprise=acme, data={"name": "改名"})
+        services.enterprise_update(actor=town_b, enterprise=acme, data={"name": "改名"}, expected_version=acme.version)
+    acme.refresh_from_db()
+    assert acme.name == "青山湖针织有限公司"
+    assert AuditLog.objects.filter(outcome="denied", object_id=str(acme.pk),
+                                   message__startswith="enterprise_update").exists()
+
+
+def test_the_edit_page_carries_the_version_and_requires_it(demo, town_a, enterprise_perms, acme, client_for):
+    """Was: the form had no version field and the view passed None, i.e. an unguarded overwrite."""
+    c = client_for(town_a)
+    url = f"/enterprises/{acme.pk}/edit/"
+    assert f'name="version" value="{acme.version}"' in c.get(url).content.decode()
+    data = {"credit_code": acme.credit_code, "name": "青山湖针织股份有限公司", "industry": "other", "scale": "above",
+            "area": demo.areas["谢埠村"].pk, "unit": demo.units["罗家镇"].pk}
+    assert c.post(url, data).status_code == 428
+    r = c.post(url, {**data, "version": acme.version + 1})
+    assert r.status_code == 409 and "青山湖针织股份有限公司" in r.content.decode()  # the input is kept
+    assert c.post(url, {**data, "version": acme.version}).status_code == 302
+    acme.refresh_from_db()
+    assert acme.name == "青山湖针织股份有限公司" and acme.version == 2
 
 
 def test_the_add_page_shows_the_duplicate_message(demo, town_a, enterprise_perms, acme, client_for):
@@ -95,6 +114,24 @@ def test_a_visit_is_recorded_and_shown_on_the_enterprise_page(demo, town_a, ente
     visit = Visit.objects.get()
     assert visit.unit == demo.units["罗家镇"] and list(visit.cadres.all()) == [person]
     assert "用工难" in c.get(acme.get_absolute_url()).content.decode()
+
+
+def test_a_visit_the_service_refuses_answers_403_and_is_audited(demo, town_a, acme, client_for):
+    """Was: 400 for every refusal. Without the permission to add visits the service refuses: 403."""
+    person = demo.people["王晓燕"]
+    r = client_for(town_a).post(f"/enterprises/{acme.pk}/visits/add/", {"date": "2024-03-05", "cadres": [person.pk],
+                                                                        "findings": "用工难"})
+    assert r.status_code == 403 and "用工难" in r.content.decode()
+    assert not Visit.objects.exists()
+    assert AuditLog.objects.filter(outcome="denied", message__startswith="visit_create").exists()
+
+
+def test_a_pairing_the_service_refuses_answers_403(demo, town_a, acme, client_for):
+    r = client_for(town_a).post(f"/enterprises/{acme.pk}/pairings/add/",
+                                {"person": demo.people["王晓燕"].pk, "year": 2024})
+    assert r.status_code == 403
+    assert not acme.pairings.exists()
+    assert AuditLog.objects.filter(outcome="denied", message__startswith="pairing_create").exists()
 
 
 def test_a_visit_needs_a_cadre(demo, town_a, enterprise_perms, acme, client_for):
@@ -151,3 +188,33 @@ def test_another_town_cannot_change_the_enterprise_through_the_api(demo, town_b,
     assert r.status_code == 404
     acme.refresh_from_db()
     assert acme.name == "青山湖针织有限公司"
+
+
+@pytest.mark.parametrize("method", ["patch", "put"])
+def test_changing_an_enterprise_through_the_api_needs_the_version(demo, town_a, enterprise_perms, acme, client_for,
+                                                                  method):
+    """Was: PATCH/PUT without If-Match or version answered 200 and overwrote whatever was there."""
+    c = client_for(town_a)
+    url = f"/api/enterprises/{acme.pk}/"
+    body = {"credit_code": acme.credit_code, "name": "改名", "area": demo.areas["谢埠村"].pk, "industry": "other",
+            "scale": "above"}
+    send = getattr(c, method)
+    assert send(url, body, content_type="application/json").status_code == 428
+    assert send(url, body, content_type="application/json", HTTP_IF_MATCH='"abc"').status_code == 400
+    assert send(url, body, content_type="application/json", HTTP_IF_MATCH=str(acme.version + 1)).status_code == 409
+    acme.refresh_from_db()
+    assert acme.name == "青山湖针织有限公司" and acme.version == 1
+    r = send(url, body, content_type="application/json", HTTP_IF_MATCH=f'"{acme.version}"')
+    assert r.status_code == 200, r.content
+    assert r.json()["name"] == "改名" and r.json()["version"] == 2
+    r = send(url, {**body, "name": "再改名", "version": 2}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["version"] == 3
+
+
+def test_deleting_an_enterprise_through_the_api_needs_the_version(demo, town_a, grant, acme, client_for):
+    grant("town", "enterprises.delete_enterprise")
+    c = client_for(town_a)
+    assert c.delete(f"/api/enterprises/{acme.pk}/").status_code == 428
+    assert Enterprise.objects.filter(pk=acme.pk).exists()
+    assert c.delete(f"/api/enterprises/{acme.pk}/", HTTP_IF_MATCH=str(acme.version)).status_code == 204
+    assert not Enterprise.objects.filter(pk=acme.pk).exists()

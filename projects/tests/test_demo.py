@@ -131,13 +131,14 @@ def test_the_responsible_unit_records_a_month_through_the_page(project_demo, cli
     project = Project.objects.filter(lead_unit__short_name="罗家镇", plans__year=2023).first()
     before = selectors.total(leader, year=2023, month=11).done
     url = reverse("projects:investment_report", args=[project.pk])
-    bad = client_for(town_a).post(url, {"year": 2023, "month": 11, "cumulative_amount": "-3"})
+    bad = client_for(town_a).post(url, {"year": 2023, "month": 11, "cumulative_amount": "-3",
+                                        "version": project.version})
     assert bad.status_code == 400 and "不能为负数" in bad.content.decode()
     from projects.models import InvestmentReport
 
     current = InvestmentReport.objects.get(project=project, year=2023, month=11).cumulative_amount
     ok = client_for(town_a).post(url, {"year": 2023, "month": 11, "cumulative_amount": str(current + 100),
-                                       "correction_note": "补报"})
+                                       "correction_note": "补报", "version": project.version})
     assert ok.status_code == 302
     assert selectors.total(leader, year=2023, month=11).done == before + 100
 
@@ -210,15 +211,39 @@ def test_the_monthly_form_updates_figure_and_progress_text_together(project_demo
     current = InvestmentReport.objects.get(project=project, year=2023, month=11).cumulative_amount
     url = reverse("projects:investment_report", args=[project.pk])
     refused = client_for(town_a).post(url, {"year": 2023, "month": 11, "cumulative_amount": str(current - 1),
-                                            "image_progress": "主体封顶"})
+                                            "image_progress": "主体封顶", "version": project.version})
     assert refused.status_code == 400
     project.refresh_from_db()
     assert project.image_progress == ""  # nothing half-written
     ok = client_for(town_a).post(url, {"year": 2023, "month": 11, "cumulative_amount": str(current),
-                                       "image_progress": "主体封顶", "problems": "用电指标待落实"})
+                                       "image_progress": "主体封顶", "problems": "用电指标待落实",
+                                       "version": project.version})
     assert ok.status_code == 302
     project.refresh_from_db()
     assert (project.image_progress, project.problems) == ("主体封顶", "用电指标待落实")
+
+
+def test_the_monthly_form_needs_the_version_it_showed(project_demo, client_for, town_a):
+    """形象进度/存在问题 change the project: without the version the form showed the page answers 428, with a
+    stale one 409 with the input kept and the new version in the form — nothing written either time."""
+    from django.urls import reverse
+
+    from projects.models import InvestmentReport
+
+    project = Project.objects.filter(lead_unit__short_name="罗家镇", plans__year=2023).first()
+    current = InvestmentReport.objects.get(project=project, year=2023, month=11).cumulative_amount
+    url = reverse("projects:investment_report", args=[project.pk])
+    form = {"year": 2023, "month": 11, "cumulative_amount": str(current), "image_progress": "设备安装"}
+    assert project.version > 1
+    page = client_for(town_a).get(url).content.decode()
+    assert f'name="version" value="{project.version}"' in page
+    missing = client_for(town_a).post(url, form)
+    assert missing.status_code == 428
+    stale = client_for(town_a).post(url, {**form, "version": project.version - 1})
+    assert stale.status_code == 409 and "设备安装" in stale.content.decode()
+    assert f'name="version" value="{project.version}"' in stale.content.decode()
+    project.refresh_from_db()
+    assert project.image_progress == ""
 
 
 def test_the_managing_unit_updates_a_carriers_occupancy(project_demo, client_for, town_a, town_b):

@@ -55,23 +55,23 @@ def test_inspection_finding_rectify_verify_and_bulletin(live_server, transaction
     town.goto(f"{base}/supervision/findings/")
     town.click(f"text={finding.number}")
     town.wait_for_load_state()
-    town.click("[data-testid=action-accept] summary")
-    town.click("[data-testid=do-accept]")
+    town.click("[data-testid=action-accept]")  # the kit's action panels (items/_actions.html)
+    town.click("[data-testid=submit-accept]")
     town.wait_for_load_state()
     assert "办理中" in town.locator("[data-testid=finding-state]").inner_text()
     photo = tmp_path / "整改后.png"
     photo.write_bytes(png_bytes((40, 160, 70)))
-    town.click("[data-testid=action-rectify] summary")
-    box = town.locator("[data-testid=action-rectify]")
+    town.click("[data-testid=action-rectify]")
+    box = town.locator("[data-testid=form-rectify]")
     box.locator("textarea").fill("围挡已修复，裸土已覆盖。")
     box.locator("input[name=rectify-after]").set_input_files(str(photo))
-    town.click("[data-testid=do-rectify]")
+    town.click("[data-testid=submit-rectify]")
     town.wait_for_load_state()
     assert "待核验" in town.locator("[data-testid=finding-state]").inner_text()
     assert town.locator("[data-testid=evidence-item] img").count() == 1
 
     # 3. the same town cannot strike it off: no button, and a forged POST is refused
-    assert town.locator("[data-testid=do-verify]").count() == 0
+    assert town.locator("[data-testid=submit-verify]").count() == 0
     finding.refresh_from_db()
     response = town.request.post(f"{base}/supervision/findings/{finding.pk}/do/verify/", form={
         "verify-version": str(finding.version), "verify-request_key": "forged",
@@ -84,8 +84,8 @@ def test_inspection_finding_rectify_verify_and_bulletin(live_server, transaction
 
     # 4. a supervisor verifies and strikes it off
     sup.goto(f"{base}/supervision/findings/{finding.pk}/")
-    sup.click("[data-testid=action-verify] summary")
-    sup.click("[data-testid=do-verify]")
+    sup.click("[data-testid=action-verify]")
+    sup.click("[data-testid=submit-verify]")
     sup.wait_for_load_state()
     assert "已销号" in sup.locator("[data-testid=finding-state]").inner_text()
     sup.screenshot(path=str(ARTIFACTS / "supervision-3-struck-off.png"), full_page=True)

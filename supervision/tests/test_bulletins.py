@@ -1,5 +1,6 @@
 """通报: figures compiled from the rows, ranking formula validation, freezing on publish, empty periods."""
 import datetime
+import zoneinfo
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -18,6 +19,7 @@ from .office import docx_to_pdf, pdf_page1_png, pdf_text
 
 pytestmark = pytest.mark.django_db
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 def formula(**weights):
@@ -75,6 +77,36 @@ def test_figures_are_counted_from_the_rows_with_ids_behind_each(supervisor, town
     assert ranked["罗家镇"]["score"] == 100.0 and ranked["塘山镇"]["score"] == 99.0
     assert ranked["罗家镇"]["rank"] == 1 and ranked["塘山镇"]["rank"] == 2
     assert figure_rows(snap, "nonsense.key") is None
+
+
+def test_overdue_counts_only_deadlines_passed_when_the_bulletin_is_compiled(supervisor, demo, time_machine):
+    """逾期未整改 is judged at the period's end or when the bulletin is compiled, whichever comes first: a
+    通报 for December compiled on the 1st does not call a finding due on the 10th overdue (it did)."""
+    def at(day, hour=10):
+        return datetime.datetime(2026, 12, day, hour, tzinfo=SHANGHAI)
+
+    start, end = datetime.date(2026, 12, 1), datetime.date(2026, 12, 31)
+
+    def overdue(as_of=None):
+        snap = compile_bulletin(start=start, end=end, formula=formula(), as_of=as_of)
+        return snap["rows"]["overdue"]
+
+    time_machine.move_to(at(1))
+    early = finding(supervisor, demo.units["塘山镇"], title="月初发现", rectify_workdays=7)
+    assert early.due_date == datetime.date(2026, 12, 10)
+    assert overdue() == []  # the live preview on the 1st
+    time_machine.move_to(at(22))
+    late = finding(supervisor, demo.units["塘山镇"], title="月末到期", rectify_workdays=7)
+    assert late.due_date == datetime.date(2026, 12, 31)
+    assert overdue(as_of=at(10, 18)) == []  # due that day: not overdue yet
+    assert overdue(as_of=at(11, 9)) == [early.pk]
+    time_machine.move_to(at(31, 18))
+    assert overdue() == [early.pk]  # the live preview, on the last day
+    time_machine.move_to(datetime.datetime(2027, 1, 4, 10, tzinfo=SHANGHAI))
+    assert overdue() == [early.pk, late.pk]  # after the period: due on its last day and still open
+    snap = compile_bulletin(start=start, end=end, formula=formula())
+    assert snap["summary"]["overdue"] == 2
+    assert [c["number"] for c in snap["cases"]] == [early.number, late.number]  # serious and overdue: named
 
 
 def test_a_published_bulletin_is_frozen_and_reproducible_as_of_its_date(supervisor, town_a, demo):

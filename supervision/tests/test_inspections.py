@@ -44,7 +44,7 @@ def test_the_weekday_is_editable_and_validated(supervisor):
 def test_an_inspection_is_planned_held_then_written_up(supervisor, demo):
     insp = inspection(supervisor, [demo.units["罗家镇"]])
     with pytest.raises(ValidationError):
-        services.inspection_write_up(actor=supervisor, inspection=insp, record="")
+        services.inspection_write_up(actor=supervisor, inspection=insp, expected_version=insp.version, record="")
     insp = services.inspection_hold(actor=supervisor, inspection=insp, expected_version=insp.version)
     insp = services.inspection_write_up(actor=supervisor, inspection=insp, expected_version=insp.version,
                                         record="现场查看了3个工地。")
@@ -54,12 +54,36 @@ def test_an_inspection_is_planned_held_then_written_up(supervisor, demo):
 def test_a_future_inspection_cannot_be_recorded_as_held(supervisor):
     insp = inspection(supervisor, day=datetime.date.today() + datetime.timedelta(days=3))
     with pytest.raises(ValidationError):
-        services.inspection_hold(actor=supervisor, inspection=insp)
+        services.inspection_hold(actor=supervisor, inspection=insp, expected_version=insp.version)
 
 
 def test_units_cannot_plan_inspections(town_a):
     with pytest.raises(PermissionDenied):
         services.inspection_create(actor=town_a, date=datetime.date.today(), title="x")
+
+
+def test_a_refused_write_is_audited_as_denied_and_leaves_nothing_behind(town_a, demo):
+    from audit.models import AuditLog, AuditOutcome
+    from supervision.models import Inspection
+
+    before = AuditLog.objects.filter(outcome=AuditOutcome.DENIED).count()
+    with pytest.raises(PermissionDenied):
+        services.inspection_create(actor=town_a, date=datetime.date.today(), title="镇里自己安排的督查")
+    denied = AuditLog.objects.filter(outcome=AuditOutcome.DENIED).order_by("-pk")
+    assert denied.count() == before + 1 and "安排督查" in denied.first().message
+    assert not Inspection.objects.filter(title="镇里自己安排的督查").exists()
+
+
+def test_changing_an_inspection_needs_the_version(supervisor, demo):
+    from core.errors import Conflict, PreconditionRequired
+
+    insp = inspection(supervisor, [demo.units["罗家镇"]])
+    with pytest.raises(PreconditionRequired):
+        services.inspection_hold(actor=supervisor, inspection=insp, expected_version=None)
+    with pytest.raises(Conflict):
+        services.inspection_update(actor=supervisor, inspection=insp, expected_version=insp.version + 1, title="y")
+    insp.refresh_from_db()
+    assert insp.state == "planned" and insp.title != "y"
 
 
 def test_inspection_photos_are_checked_by_content(supervisor):

@@ -115,7 +115,7 @@ def test_the_town_rectifies_on_the_finding_page_and_cannot_verify(supervisor, to
     f = accepted(finding(supervisor, demo.units["罗家镇"]), town_a)
     c = client_for(town_a)
     page = c.get(reverse("supervision:finding_detail", args=[f.pk])).content.decode()
-    assert 'data-testid="do-rectify"' in page and 'data-testid="do-verify"' not in page
+    assert 'data-testid="submit-rectify"' in page and 'data-testid="submit-verify"' not in page
     url = reverse("supervision:finding_action", args=[f.pk, "rectify"])
     r = c.post(url, {"rectify-version": f.version, "rectify-request_key": "k1", "rectify-note": "没传照片"})
     assert r.status_code == 400 and "佐证材料" in r.content.decode()
@@ -190,7 +190,9 @@ def test_bulletin_pages_preview_publish_and_link_figures_to_rows(supervisor, tow
     pk = int(detail.rstrip("/").split("/")[-1])
     assert c.get(reverse("supervision:bulletin_download", args=[pk, "docx"])).status_code == 200
     assert client_for(town_a).get(detail).status_code == 404  # drafts are the supervisors' business
-    r = c.post(reverse("supervision:bulletin_publish", args=[pk]), {})
+    assert c.post(reverse("supervision:bulletin_publish", args=[pk]), {}).status_code == 428  # no version
+    version = c.get(detail).context["bulletin"].version
+    r = c.post(reverse("supervision:bulletin_publish", args=[pk]), {"version": version})
     assert r.status_code == 302
     rows = client_for(town_a).get(reverse("supervision:bulletin_rows", args=[pk, "summary.findings"]))
     assert rows.status_code == 200 and "通报里的问题" in rows.content.decode()
@@ -211,7 +213,11 @@ def test_formula_page_refuses_all_zero_weights_with_a_message(supervisor, client
 
 
 def test_this_week_plans_the_coming_inspection_days(supervisor, client_for):
-    r = client_for(supervisor).post(reverse("supervision:this_week"), {"weekday": 2, "type": "onsite", "count": 3})
+    c = client_for(supervisor)
+    version = c.get(reverse("supervision:this_week")).context["form"].initial["version"]
+    r = c.post(reverse("supervision:this_week"), {"weekday": 2, "type": "onsite", "count": 3})
+    assert r.status_code == 400 and not Inspection.objects.exists()  # the schedule's version is required
+    r = c.post(reverse("supervision:this_week"), {"weekday": 2, "type": "onsite", "count": 3, "version": version})
     assert r.status_code == 302
     planned = Inspection.objects.filter(state="planned").order_by("date")
     assert planned.count() >= 3
@@ -274,3 +280,87 @@ def test_the_rectify_person_must_work_in_the_rectifying_unit(supervisor, client_
         "title": "问题", "lead_unit": demo.units["罗家镇"].pk, "category": "other", "severity": "minor",
         "rectify_workdays": 5, "measures": "整改", "rectify_person": outsider.pk})
     assert r.status_code == 400 and "整改责任人须是整改单位的人员" in r.content.decode()
+
+
+# --- the finding page on the item-kind kit (issue 10) -------------------------------------------------------
+
+
+def test_the_finding_page_and_its_action_url_are_one_kit_view(supervisor, town_a, client_for, demo):
+    """The page, its action POST view and their error mapping were a hand-written copy of the item page's."""
+    from django.urls import resolve
+
+    from items.kit import ItemDetailView
+
+    f = accepted(finding(supervisor, demo.units["罗家镇"]), town_a)
+    page_url = reverse("supervision:finding_detail", args=[f.pk])
+    action_url = reverse("supervision:finding_action", args=[f.pk, "rectify"])
+    page_view, action_view = resolve(page_url).func.view_class, resolve(action_url).func.view_class
+    assert page_view is action_view and issubclass(page_view, ItemDetailView)
+    c = client_for(town_a)
+    assert c.get(action_url).status_code == 405
+    page = c.get(page_url).content.decode()
+    assert 'data-testid="item-actions"' in page and f'action="{page_url}"' in page
+    # the kit's form for the shared actions, the kind's own (RectifyForm) for 整改 — both on the page
+    assert 'name="rectify-after"' in page and 'data-testid="submit-comment"' in page
+    # an action posted to the page itself (the kit reads `action` from the form)
+    r = c.post(page_url, {"action": "comment", "comment-version": f.version, "comment-request_key": "c1",
+                          "comment-note": "已安排人员"})
+    assert r.status_code == 302 and f.actions.filter(action="comment", note="已安排人员").exists()
+
+
+def test_a_refused_action_answers_the_services_status_with_the_input_kept_and_audited(supervisor, town_a,
+                                                                                       client_for, demo):
+    from audit.models import AuditLog, AuditOutcome
+
+    f = rectified(finding(supervisor, demo.units["罗家镇"]), town_a)
+    denied = AuditLog.objects.filter(outcome=AuditOutcome.DENIED).count()
+    r = client_for(town_a).post(reverse("supervision:finding_action", args=[f.pk, "verify"]), {
+        "verify-version": f.version, "verify-request_key": "v1", "verify-note": "我们自己核验"})
+    assert r.status_code == 403 and "您无权对该事项执行“核验销号”" in r.content.decode()
+    assert AuditLog.objects.filter(outcome=AuditOutcome.DENIED).count() == denied + 1
+    # a stale version: 409, the page as it is now, the typed reason still there
+    r = client_for(supervisor).post(reverse("supervision:finding_action", args=[f.pk, "fail_verification"]), {
+        "fail_verification-version": f.version - 1, "fail_verification-request_key": "v2",
+        "fail_verification-note": "围挡仍有缺口，须重新整改"})
+    assert r.status_code == 409 and "围挡仍有缺口，须重新整改" in r.content.decode()
+    f.refresh_from_db()
+    assert f.state == ItemState.RECTIFIED
+
+
+def test_a_refused_notice_reply_is_audited_and_answers_403(supervisor, client_for, demo):
+    """Supervision's refusals were raised inside the transaction and left no DENIED audit row."""
+    from audit.models import AuditLog, AuditOutcome
+
+    f = finding(supervisor, demo.units["罗家镇"])
+    notice = services.notice_issue(actor=supervisor, item=f)
+    denied = AuditLog.objects.filter(outcome=AuditOutcome.DENIED).count()
+    r = client_for(supervisor).post(reverse("supervision:notice_action", args=[notice.pk, "reply"]),
+                                    {"reply": "督查室代为回复"})
+    assert r.status_code == 403 and "只有责任单位可以回复督办单" in r.content.decode()
+    assert AuditLog.objects.filter(outcome=AuditOutcome.DENIED).count() == denied + 1
+    notice.refresh_from_db()
+    assert notice.state == "issued" and not notice.reply
+
+
+def test_a_formula_edit_and_a_bulletins_formula_change_carry_the_version(supervisor, client_for, demo):
+    from supervision.bulletins import month_of
+    from supervision.models import Bulletin, RankingFormula
+
+    c = client_for(supervisor)
+    formula = services.default_formula()
+    url = reverse("supervision:formula_edit", args=[formula.pk])
+    form = c.get(url).context["form"]
+    data = {"name": "改过的公式", "base": "100", "w_report_on_time": "1", "w_overdue_items": "2", "w_findings": "1",
+            "w_rectified_on_time": "1", "version": form.initial["version"]}
+    assert c.post(url, data).status_code == 302
+    assert c.post(url, {**data, "name": "过期的修改"}).status_code == 409  # the old version
+    assert RankingFormula.objects.get(pk=formula.pk).name == "改过的公式"
+    start, end = month_of(timezone.localdate())
+    draft = services.bulletin_create(actor=supervisor, start=start, end=end)
+    other = services.ranking_formula_save(actor=supervisor, name="另一公式", base=100, w_report_on_time=1,
+                                          w_overdue_items=1, w_findings=1, w_rectified_on_time=1)
+    publish = reverse("supervision:bulletin_publish", args=[draft.pk])
+    assert c.post(publish, {"formula": other.pk}).status_code == 428
+    assert c.post(publish, {"formula": other.pk, "version": draft.version}).status_code == 302
+    assert Bulletin.objects.get(pk=draft.pk).formula == other
+    assert c.post(publish, {"formula": formula.pk, "version": draft.version}).status_code == 409

@@ -141,3 +141,17 @@ def test_a_red_item_becomes_a_finding_in_one_step(supervisor, leader, demo):
     assert item.actions.filter(action="comment", data__finding_id=f.pk).exists()
     with pytest.raises(ValidationError):
         services.finding_from_item(actor=supervisor, item=item)  # one open finding per item
+
+
+def test_the_audit_row_of_a_verification_shows_who_verified(supervisor, town_a, demo):
+    """The handler's .update() of the finding's own fields (verified_by, verified_at) was missing from the
+    audit diff: perform() snapshotted only the base Item."""
+    from audit.models import AuditAction, AuditLog
+
+    f = rectified(finding(supervisor, demo.units["罗家镇"]), town_a)
+    perform(f, "verify", supervisor, f.version)
+    row = AuditLog.objects.filter(action=AuditAction.WORKFLOW, object_id=str(f.pk)).order_by("-pk").first()
+    assert row.message.startswith("verify")
+    assert row.before["verified_by"] is None and row.after["verified_by"] == supervisor.pk
+    assert row.before["verified_at"] is None and row.after["verified_at"]
+    assert row.before["state"] == ItemState.RECTIFIED and row.after["state"] == ItemState.STRUCK_OFF

@@ -41,7 +41,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "csp",
-    # Taizhang apps; dependencies point one way: core ← org ← accounts ← audit ← items ← kinds ← api/demo
+    # Taizhang apps; dependencies point one way (.importlinter): core ← audit ← org ← accounts ← items ←
+    # funds/enterprises ← kinds ← api/demo ← taizhang ← bench
     "core",
     "org",
     "accounts",

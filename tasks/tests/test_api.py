@@ -4,6 +4,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from audit.models import AuditLog
 from tasks import services
 from tasks.models import KeyTask
 
@@ -49,11 +50,34 @@ def test_bulk_assign_creates_a_parent_and_a_child_per_unit(client_for, dept, dem
     assert len(body["children"]) == 5 and all(c["parent"] == body["parent"]["id"] for c in body["children"])
 
 
-def test_a_town_is_refused_with_403_and_nothing_is_written(client_for, town_a, demo):
+def test_a_town_is_refused_with_403_nothing_is_written_and_the_refusal_is_audited(client_for, town_a, demo):
     before = KeyTask.objects.count()
     response = client_for(town_a).post("/api/tasks/", payload(demo, ["罗家镇"]), content_type="application/json")
-    assert response.status_code == 403
+    assert response.status_code == 403 and "调度人员" in response.json()["detail"]
     assert KeyTask.objects.count() == before
+    assert AuditLog.objects.filter(action="denied", outcome="denied", user_id=town_a.pk,
+                                   message__startswith="task_create:").exists()
+
+
+def test_the_list_uses_the_ledger_pages_filter_set(client_for, leader, task, demo, admin_user):
+    from tasks.api import KeyTaskViewSet
+    from tasks.filters import KeyTaskFilter
+    from tasks.views import TaskList
+
+    assert KeyTaskViewSet.filterset_class is TaskList.filterset is KeyTaskFilter
+    other = services.task_create(actor=admin_user, title="塘山镇安置房建设", owning_body=demo.bodies["改旧建新专班"],
+                                 lead_unit=demo.units["塘山镇"], due_date=timezone.localdate() + datetime.timedelta(days=30),
+                                 target="交付安置房")
+    found = client_for(leader).get("/api/tasks/?q=塘山镇").json()["results"]
+    assert [r["id"] for r in found] == [other.pk]
+    assert client_for(leader).get(f"/api/tasks/?year={task.year + 1}").json()["results"] == []
+
+
+def test_the_detail_lists_the_actions_open_to_the_caller(client_for, town_a, leader, task):
+    mine = {a["action"] for a in client_for(town_a).get(f"/api/tasks/{task.pk}/").json()["available_actions"]}
+    assert {"accept", "bounce"} <= mine and "approve" not in mine
+    boss = {a["action"] for a in client_for(leader).get(f"/api/tasks/{task.pk}/").json()["available_actions"]}
+    assert "instruct" in boss and "accept" not in boss
 
 
 def test_bad_input_answers_400(client_for, dept, demo):
@@ -78,3 +102,4 @@ def test_the_openapi_document_lists_the_task_endpoints(client_for, leader):
     assert response.status_code == 200
     text = response.content.decode()
     assert "/api/tasks/bulk_assign/" in text and "/api/milestones/{id}/complete/" in text
+    assert "/api/tasks/{id}/actions/" in text and "/api/tasks/{id}/timeline/" in text

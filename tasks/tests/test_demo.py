@@ -11,10 +11,19 @@ from tasks.models import KeyTask
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_loads_a_believable_mix_of_lights_states_and_to_dos(demo):
-    from demo import tasks_demo
+def org_context():
+    """What the org step (demo.org_demo) hands the next steps: its people by key."""
+    from demo.org_demo import PEOPLE
+    from org.models import Person
 
-    tasks_demo.load({})
+    by_name = {p.name: p for p in Person.objects.all()}
+    return {"people": {key: by_name[name] for key, name, _unit, _title in PEOPLE}}
+
+
+def test_the_demo_loads_a_believable_mix_of_lights_states_and_to_dos(demo):
+    from tasks import demo as tasks_demo
+
+    tasks_demo.load(org_context())
     tasks = list(KeyTask.objects.select_related("owning_body__mechanism"))
     this_year = [t for t in tasks if t.owning_body.mechanism.year != 2023]
     history = [t for t in tasks if t.owning_body.mechanism.year == 2023]
@@ -40,6 +49,14 @@ def test_the_demo_loads_a_believable_mix_of_lights_states_and_to_dos(demo):
     # real timelines: reports through perform(), every 旬 of the history
     assert ProgressReport.objects.filter(item__in=this_year).count() > 150
     assert ItemAction.objects.filter(item__in=this_year, action="return").exists()
+    # separation of duties holds in the demo too: no task reviewed by the one who submitted it
+    for task in tasks:
+        submitter = None
+        for action, actor in task.actions.order_by("time", "id").values_list("action", "actor_id"):
+            if action == "submit":
+                submitter = actor
+            elif action in ("approve", "return"):
+                assert actor != submitter, f"{task.number}: {action} by its submitter"
     assert KeyTask.objects.get(title="安置房建设交付").supervision_level == "listed"
 
     town = User.objects.get(username="town")

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from audit.models import AuditLog
 from core.errors import PermissionDenied
 from items.lights import compute_light, recompute_all
 from items.models import Item, ItemAction, ItemState, Light
@@ -59,6 +60,49 @@ def test_it_refuses_a_town_user_and_a_member_of_another_body(demo, town_a, taskf
     assert not KeyTask.objects.filter(title="老旧小区改造").exists()
 
 
+def test_a_refused_create_leaves_its_denied_audit_row(demo, town_a):
+    """Defect: the DENIED row was written inside the transaction the refusal rolled back — it vanished."""
+    with pytest.raises(PermissionDenied) as exc:
+        make_task(demo, town_a)
+    assert "只有本专班（机构）的调度人员" in str(exc.value.message)
+    row = AuditLog.objects.filter(action="denied", outcome="denied", user_id=town_a.pk).latest("pk")
+    assert row.message.startswith("task_create:") and row.object_type == "tasks.keytask"
+    assert not KeyTask.objects.filter(title="老旧小区改造").exists()
+
+
+def test_a_refused_bulk_assign_and_milestone_are_audited_too(demo, admin_user, town_b):
+    with pytest.raises(PermissionDenied):
+        services.task_assign_bulk(actor=town_b, title="x", owning_body=demo.bodies["城市管理专班"],
+                                  units=[demo.units["罗家镇"], demo.units["塘山镇"]], due_date=days(60), target="y")
+    assert AuditLog.objects.filter(action="denied", user_id=town_b.pk, message__startswith="task_assign_bulk:").exists()
+    task = make_task(demo, admin_user, milestones=[("完成设计", days(20))])
+    milestone = task.milestones.get()
+    with pytest.raises(PermissionDenied):
+        services.milestone_complete(actor=town_b, milestone=milestone)
+    row = AuditLog.objects.filter(action="denied", user_id=town_b.pk).latest("pk")
+    assert row.message.startswith("milestone_complete:") and row.object_id == str(milestone.pk)
+
+
+def test_who_may_dispatch_is_the_one_rule_of_accounts_roles(demo, town_a, dept, taskforce, leader):
+    from accounts.roles import may_dispatch
+
+    body = demo.bodies["改旧建新专班"]
+    for user in (town_a, dept, taskforce, leader):
+        allowed = may_dispatch(user, body)
+        if allowed:
+            assert make_task(demo, user, title=f"{user.username}的任务").created_by == user
+        else:
+            with pytest.raises(PermissionDenied):
+                make_task(demo, user, title=f"{user.username}的任务")
+    assert [may_dispatch(u, body) for u in (town_a, dept, taskforce, leader)] == [False, True, False, True]
+
+
+def test_a_milestone_date_that_is_not_a_date_is_a_validation_error(demo, admin_user):
+    with pytest.raises(ValidationError) as exc:
+        make_task(demo, admin_user, milestones=[("开工", "2026-13-45")])
+    assert "milestones" in exc.value.message_dict
+
+
 def test_it_refuses_a_milestone_after_the_due_date_and_writes_nothing(demo, admin_user):
     before = Item.objects.count()
     with pytest.raises(ValidationError):
@@ -96,12 +140,6 @@ def test_bulk_assign_is_all_or_nothing(demo, admin_user, monkeypatch):
         services.task_assign_bulk(actor=admin_user, title="垃圾分类", owning_body=demo.bodies["城市管理专班"],
                                   units=[demo.units[t] for t in TOWNS], due_date=days(60), target="示范片区")
     assert Item.objects.count() == before
-
-
-def test_bulk_assign_refuses_an_outsider(demo, town_b):
-    with pytest.raises(PermissionDenied):
-        services.task_assign_bulk(actor=town_b, title="x", owning_body=demo.bodies["城市管理专班"],
-                                  units=[demo.units["罗家镇"], demo.units["塘山镇"]], due_date=days(60), target="y")
 
 
 def test_a_late_milestone_turns_the_task_yellow_and_completing_it_green(demo, admin_user, dept):

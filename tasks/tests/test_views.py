@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from audit.models import AuditLog
 from items.models import ItemState
 from tasks import services
 from tasks.models import KeyTask
@@ -93,10 +94,31 @@ def test_bad_input_answers_400_and_keeps_the_form(client_for, dept, demo):
     assert not KeyTask.objects.filter(title="农村人居环境整治").exists()
 
 
-def test_a_member_of_another_body_cannot_post_for_this_one(client_for, taskforce, demo):
+def test_the_form_offers_the_bodies_the_user_dispatches_for_never_the_hq(client_for, dept, leader, demo):
+    def offered(user):
+        form = client_for(user).get(reverse("tasks:task_create")).context["form"]
+        return {str(label).split(" · ")[-1] for value, label in form.fields["owning_body"].widget.choices if value}
+
+    assert offered(dept) == {"改旧建新专班"}  # 刘思远 sits in 改旧建新专班
+    assert "总指挥部" not in offered(leader) and {"抓大引大专班", "改旧建新专班"} <= offered(leader)
+
+
+def test_a_member_of_another_body_is_refused_403_and_the_refusal_is_audited(client_for, taskforce, demo):
+    """Defect: the refusal's DENIED row was written inside the transaction the refusal rolled back."""
     response = client_for(taskforce).post(reverse("tasks:task_create"), form_data(demo, ["罗家镇"]))
-    assert response.status_code == 400  # the body is not among their choices
+    assert response.status_code == 403
+    assert "只有本专班（机构）的调度人员" in response.content.decode()
+    assert "农村人居环境整治" in response.content.decode()  # the input is kept
     assert not KeyTask.objects.filter(title="农村人居环境整治").exists()
+    row = AuditLog.objects.filter(action="denied", outcome="denied", user_id=taskforce.pk).latest("pk")
+    assert row.message.startswith("task_create:") and row.object_repr == str(demo.bodies["改旧建新专班"])
+
+
+def test_a_bulk_create_refused_through_the_page_is_audited(client_for, taskforce, demo):
+    response = client_for(taskforce).post(reverse("tasks:task_create"), form_data(demo, ["罗家镇", "塘山镇"]))
+    assert response.status_code == 403
+    assert not KeyTask.objects.filter(title="农村人居环境整治").exists()
+    assert AuditLog.objects.filter(action="denied", user_id=taskforce.pk, message__startswith="task_assign_bulk:").exists()
 
 
 def test_the_task_page_is_404_outside_the_scope(client_for, town_a, town_b, tasks):
@@ -115,3 +137,52 @@ def test_the_lead_unit_completes_a_milestone_from_the_task_page(client_for, town
     assert client_for(town_a).post(url).status_code == 302
     milestone.refresh_from_db()
     assert milestone.done_at is not None
+
+
+# ------------------------------------------------------------------ the task page is the kind's page on items.kit
+
+
+def _buttons(html):
+    import re
+
+    return set(re.findall(r'data-testid="action-([a-z_]+)"', html))
+
+
+def test_the_task_page_offers_each_persona_its_workflow_actions(client_for, town_a, dept, leader, tasks):
+    a, _b = tasks
+    url = reverse("tasks:task_detail", args=[a.pk])
+    town_page = client_for(town_a).get(url).content.decode()
+    assert {"accept", "bounce"} <= _buttons(town_page) and "approve" not in _buttons(town_page)
+    assert 'data-testid="timeline"' in town_page and "改造12个小区" in town_page  # the kind's own panels stay
+    assert "instruct" in _buttons(client_for(leader).get(url).content.decode())
+    assert "urge" in _buttons(client_for(dept).get(url).content.decode())  # the dispatcher of 改旧建新专班
+
+
+def test_an_action_posted_on_the_task_page_goes_through_perform(client_for, town_a, tasks):
+    a, _b = tasks
+    url = reverse("tasks:task_detail", args=[a.pk])
+    response = client_for(town_a).post(url, {"action": "accept", "accept-version": a.version,
+                                             "accept-request_key": "k-accept", "accept-note": "已签收"})
+    assert response.status_code == 302 and response.url == url
+    a.refresh_from_db()
+    assert a.state == ItemState.IN_PROGRESS and a.actions.filter(action="accept", note="已签收").exists()
+
+
+def test_a_stale_version_on_the_task_page_answers_409_with_the_input_kept(client_for, town_a, tasks):
+    a, _b = tasks
+    url = reverse("tasks:task_detail", args=[a.pk])
+    client_for(town_a).post(url, {"action": "accept", "accept-version": a.version, "accept-request_key": "k1"})
+    response = client_for(town_a).post(url, {"action": "comment", "comment-version": a.version,
+                                             "comment-request_key": "k2", "comment-note": "旧页面上的留言"})
+    assert response.status_code == 409
+    assert "旧页面上的留言" in response.content.decode()
+    assert not a.actions.filter(action="comment").exists()
+
+
+def test_a_post_outside_the_scope_is_404_and_changes_nothing(client_for, town_b, tasks):
+    a, _b = tasks
+    response = client_for(town_b).post(reverse("tasks:task_detail", args=[a.pk]),
+                                       {"action": "accept", "accept-version": a.version, "accept-request_key": "k"})
+    assert response.status_code == 404
+    a.refresh_from_db()
+    assert a.state == ItemState.ASSIGNED

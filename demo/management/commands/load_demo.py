@@ -12,7 +12,7 @@ from org.models import Area
 STEPS = [
     "demo.calendar_demo.load",  # 工作日历: holidays and 调休 from chinese-calendar (deadlines count working days)
     "demo.org_demo.load",  # 青山湖区, units, people, the 2023 "1+5+2" mechanism, roles, logins
-    "demo.tasks_demo.load",  # 重点任务 of the five task forces; the mechanism copied to this year
+    "tasks.demo.load",  # 重点任务 of the five task forces; the mechanism copied to this year
     "projects.demo.load",  # 抓大引大 projects, signings, carriers
     "funds.demo.load",  # 资金: 中央预算内投资 11,890万元 and bonds for those projects, with disbursements
     "enterprises.demo.load",  # 企业库, 包联, 走访 (扫楼扫街)

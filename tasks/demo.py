@@ -1,4 +1,5 @@
-"""Key tasks (重点任务) of the five task forces, from the seeds' own work, with a history of 旬 reports.
+"""The key-task demo step (`load(context)`, in demo/management/commands/load_demo.py STEPS after the org step):
+the five task forces' 重点任务, from the seeds' own work, with a history of 旬 reports.
 
 The 2023 "1+5+2" mechanism stays as history: a few of its tasks, closed in 2023. The mechanism is copied to
 the current year (org.services.mechanism_copy) and this year's tasks run over the last ~five months with
@@ -18,11 +19,10 @@ from items.lights import recompute_all
 from items.periods import current_period, last_completed_period, period_of, periods_between
 from items.services import perform
 from org import services as org_services
-from org.models import Mechanism, Person, Unit
-from tasks import services
-from tasks.models import KeyTask
+from org.models import Mechanism, Seat, Unit
 
-from . import org_demo
+from . import services
+from .models import KeyTask
 
 HISTORY_DAYS = 150  # this year's tasks were assigned this many days ago
 
@@ -38,8 +38,12 @@ EXTRA_STAFF = {
     "政法委": ("zfw", "章晓峰", "综治科科员"),
     "公安分局": ("gaj", "邹建平", "治安大队民警"),
 }
-# Task-force office directors who dispatch for their force (they have seats, not logins, in org_demo)
-DISPATCH_LOGINS = [("urban", "urban_head", "城管局", "专班办公室主任（城市管理专班）"),
+# Task-force office directors who dispatch for their force (they have seats, not logins, in org_demo); the
+# first three review what `taskforce` and `dept` submit for their own units (nobody approves their own work)
+DISPATCH_LOGINS = [("economy", "commerce_head", "商务局", "专班办公室主任（扫楼扫街专班）"),
+                   ("investment", "dev_head", "发改委", "专班办公室主任（抓大引大专班）"),
+                   ("housing", "housing_head", "住建局", "局长（改旧建新专班）"),
+                   ("urban", "urban_head", "城管局", "专班办公室主任（城市管理专班）"),
                    ("stability", "politics", "政法委", "专班组长（社会稳定专班）")]
 
 
@@ -79,6 +83,15 @@ class Demo:
                                             unit=self.units[unit], display_name=person.name)
             user.roles.set([self.roles["task_force"]])
             self.users[username] = user
+
+    def reviewer(self, task, unit_user, dispatcher):
+        """Who reviews `task`: its dispatcher — unless that is the unit's own clerk who submitted it
+        (separation of duties), then a dispatch login seated in the task's body."""
+        if dispatcher.pk != unit_user.pk:
+            return dispatcher
+        seated = set(Seat.objects.filter(body_id=task.owning_body_id).values_list("person_id", flat=True))
+        logins = {d[0] for d in DISPATCH_LOGINS}
+        return next(u for name, u in self.users.items() if name in logins and u.person_id in seated)
 
     # --- time -----------------------------------------------------------------------------------------
     def at(self, day, hour=10, minute=0):
@@ -139,7 +152,8 @@ class Demo:
             self.reports(task, unit_user, start, period_of(stop_at - datetime.timedelta(days=10)), percent[0],
                          (percent[0] + percent[1]) // 2, narratives)
             self.act(task, "submit", unit_user, self.at(stop_at, 10), note="已完成阶段任务，申请办结。")
-            self.act(task, "return", dispatcher, self.at(stop_at + datetime.timedelta(days=1), 15),
+            self.act(task, "return", self.reviewer(task, unit_user, dispatcher),
+                     self.at(stop_at + datetime.timedelta(days=1), 15),
                      note=extra.get("return_note", "佐证材料不全，请补充现场照片和验收资料后再提交。"))
             self.reports(task, unit_user, stop_at + datetime.timedelta(days=2), last, (percent[0] + percent[1]) // 2,
                          percent[1], narratives)
@@ -162,7 +176,8 @@ class Demo:
                                             at=self.at(min(m.due_date, close_day - datetime.timedelta(days=3)), 17))
             self.act(task, "submit", unit_user, self.at(close_day - datetime.timedelta(days=2), 10),
                      note="任务全部完成，佐证材料已上传。")
-            self.act(task, "approve", dispatcher, self.at(close_day, 15), note="经现场核查，同意办结。")
+            self.act(task, "approve", self.reviewer(task, unit_user, dispatcher), self.at(close_day, 15),
+                     note="经现场核查，同意办结。")
         return task
 
 
@@ -200,15 +215,13 @@ def _task(demo, d, body, spec):
 
 
 def _context_from_db(context):
-    """The org demo's names → rows, read back when this step runs on its own (tests, a later load)."""
+    """What the org step returned, read back from the database where missing (a step run on its own). The
+    people (org step's keys → Person: "vice_economy" → 黄晓东) must come from the org step's context."""
     context = dict(context)
     if "units" not in context:
         context["units"] = {(u.short_name or u.name): u for u in Unit.objects.all()}
     if "users" not in context:
         context["users"] = {u.username: u for u in User.objects.all()}
-    if "people" not in context:
-        by_name = {p.name: p for p in Person.objects.all()}
-        context["people"] = {key: by_name[name] for key, name, _unit, _title in org_demo.PEOPLE}
     if "mechanism" not in context:
         context["mechanism"] = Mechanism.objects.get(year=2023)
     return context
