@@ -67,3 +67,21 @@ def test_the_taskforce_sets_the_annual_plan_and_the_unit_may_not(admin_user, tas
     assert reverse("projects:annual_plan", args=[project.pk]) not in unit.get(project.get_absolute_url()).content.decode()
     assert unit.post(url, {"year": 2023, "planned_amount": "1"}).status_code == 403
     assert project.plans.get(year=2023).planned_amount == Decimal("15000.00")
+
+
+def test_the_project_page_is_the_kinds_page_with_its_workflow_actions(admin_user, town_a, client_for, demo):
+    """The project page is declared on items.kit: the stage timeline and figures beside the action panels and
+    the item's timeline; an action posted there goes through perform() and comes back to the project page."""
+    from items.models import ItemState
+
+    project = services.project_create(actor=admin_user, title="罗家镇智能制造项目", owning_body=demo.bodies["抓大引大专班"],
+                                      lead_unit=demo.units["罗家镇"], total_investment="9000")
+    url = project.get_absolute_url()
+    html = client_for(town_a).get(url).content.decode()
+    assert 'data-testid="action-accept"' in html and 'data-testid="stage-timeline"' in html
+    assert 'data-testid="timeline"' in html
+    response = client_for(town_a).post(url, {"action": "accept", "accept-version": project.version,
+                                             "accept-request_key": "k-accept"})
+    assert response.status_code == 302 and response.url == url
+    project.refresh_from_db()
+    assert project.state == ItemState.IN_PROGRESS
