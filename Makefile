@@ -5,10 +5,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PYTEST_ARGS ?=
+# `make test-dates`: the 1st, the 旬 due days (10th, 20th) and a month's last day, 28 February and
+# 29 February (leap year), a public holiday (国庆节) and a 调休 make-up working Saturday (2026-10-10, also a 10th)
+TEST_DATES ?= 2026-12-01 2026-12-10 2026-12-20 2026-12-31 2027-02-28 2028-02-29 2026-10-01 2026-10-10
 HOST ?= 127.0.0.1:8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run serve install test test-deps test-postgres browser-deps lint schema messages bench clean demo
+.PHONY: help run serve install test test-dates test-deps test-postgres browser-deps lint schema messages bench clean demo
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -51,6 +54,18 @@ test-deps: $(VENV)/.test-installed browser-deps ## install what the tests need
 
 test: test-deps messages ## run the whole suite (SQLite; set DATABASE_URL for PostgreSQL)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-dates: test-deps messages ## run the date-sensitive tests (marker `dates`) on each day of TEST_DATES
+	@failed=""; \
+	for day in $(TEST_DATES); do \
+	  echo "== TAIZHANG_TEST_TODAY=$$day"; start=$$SECONDS; \
+	  TAIZHANG_TEST_TODAY=$$day $(PY) -m pytest -q -m "dates and not browser" $(PYTEST_ARGS); status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "no tests were collected on $$day"; fi; \
+	  if [ $$status -ne 0 ]; then failed="$$failed $$day"; fi; \
+	  echo "== $$day: exit $$status in $$((SECONDS - start)) s"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "test-dates failed on:$$failed"; exit 1; fi; \
+	echo "test-dates passed on: $(TEST_DATES)"
 
 test-postgres: test-deps messages ## run the whole suite against PostgreSQL on 127.0.0.1:5432
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/taizhang} $(PY) -m pytest $(PYTEST_ARGS)

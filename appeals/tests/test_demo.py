@@ -8,7 +8,7 @@ import pytest
 from appeals.models import Appeal, Channel
 from items.models import ItemAction
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def test_the_demo_loads_fast_and_reproduces_the_seed_figures(demo, leader, client_for):

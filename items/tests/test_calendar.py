@@ -11,6 +11,8 @@ from items.models import WorkCalendarDay
 
 from .engine_fixtures import engine_kind  # noqa: F401
 
+pytestmark = pytest.mark.dates
+
 D = datetime.date
 
 

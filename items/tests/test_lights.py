@@ -11,6 +11,8 @@ from items.models import Item, ItemState, Light
 
 from .engine_fixtures import KIND, engine_kind, make_item_fixture, set_state  # noqa: F401
 
+pytestmark = pytest.mark.dates
+
 TODAY = datetime.date(2024, 3, 13)  # a Wednesday in the 2nd 旬 of March 2024 (no holidays near)
 ACCEPTED = datetime.datetime(2024, 2, 1, 2, tzinfo=datetime.UTC)
 

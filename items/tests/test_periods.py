@@ -6,6 +6,8 @@ import pytest
 
 from items.periods import current_period, is_late, period_of, periods_between, previous_period
 
+pytestmark = pytest.mark.dates
+
 D = datetime.date
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 

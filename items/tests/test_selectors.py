@@ -13,6 +13,8 @@ from items.periods import current_period, previous_period
 
 from .engine_fixtures import KIND, engine_kind, make_item_fixture, set_state  # noqa: F401
 
+pytestmark = pytest.mark.dates
+
 
 def test_todo_per_persona(demo, make_item, taskforce, town_a, town_b, village, leader):
     to_accept = make_item(title="待签收")

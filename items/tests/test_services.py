@@ -14,6 +14,8 @@ from items.models import Attachment, Item, ItemAction, ItemState, Notification, 
 
 from .engine_fixtures import KIND, engine_kind, make_item_fixture  # noqa: F401
 
+pytestmark = pytest.mark.dates
+
 
 def test_item_create_numbers_items_per_prefix_and_year(demo, make_item):
     a, b = make_item(), make_item()

@@ -15,6 +15,8 @@ from openpyxl import load_workbook
 from items import services
 from items.models import Attachment, Item, ItemAction, ItemState, Light, Notification, ProgressReport
 
+pytestmark = pytest.mark.dates
+
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
 

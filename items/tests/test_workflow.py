@@ -13,6 +13,8 @@ from items.models import ExtensionRequest, Instruction, Item, ItemAction, ItemSt
 
 from .engine_fixtures import KIND, engine_kind, make_item_fixture, set_state  # noqa: F401
 
+pytestmark = pytest.mark.dates
+
 # One persona per relationship role for the standard test item (body 扫楼扫街专班, lead unit 罗家镇,
 # co-unit 住建局, created by taskforce).
 PERSONA_FOR_ROLE = {

@@ -11,6 +11,8 @@ from items.models import ItemAction, Light
 from projects import services
 from projects.models import InvestmentReport, Project, ProjectStage, Stage
 
+pytestmark = pytest.mark.dates
+
 TODAY = datetime.date(2023, 12, 1)
 
 

@@ -17,7 +17,7 @@ from supervision.models import RankingFormula
 from .factories import finding, inspection, rectified
 from .office import docx_to_pdf, pdf_page1_png, pdf_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 

@@ -7,7 +7,7 @@ from items.models import ItemState
 from supervision import demo
 from supervision.models import Bulletin, Finding, Inspection, SupervisionNotice
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def test_the_demo_loads_a_year_of_inspections_in_under_20_seconds(db):

@@ -12,7 +12,7 @@ from supervision.models import InspectionSchedule
 
 from .factories import accepted, finding, inspection, photo, rectified
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def test_the_schedule_plans_wednesdays_and_moves_a_holiday_to_the_next_working_day(supervisor):

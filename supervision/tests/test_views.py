@@ -9,7 +9,7 @@ from supervision.models import Finding, Inspection, SupervisionNotice
 
 from .factories import accepted, finding, inspection, photo, rectified
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 PAGES = ["supervision:dashboard", "supervision:this_week", "supervision:inspection_list",
          "supervision:finding_list", "supervision:notice_list", "supervision:bulletin_list"]

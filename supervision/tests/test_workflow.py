@@ -12,7 +12,7 @@ from supervision.models import Finding
 
 from .factories import accepted, finding, rectified
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def test_a_finding_is_assigned_to_its_unit_with_a_working_day_deadline(supervisor, demo):

@@ -8,7 +8,7 @@ from items import selectors
 from items.models import ItemAction, ItemState, Light, ProgressReport
 from tasks.models import KeyTask
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def org_context():

@@ -12,7 +12,7 @@ from items.models import Item, ItemAction, ItemState, Light
 from tasks import services
 from tasks.models import KeyTask, Milestone
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 TOWNS = ["罗家镇", "塘山镇", "湖坊镇", "京东镇", "扬子洲镇"]
 
