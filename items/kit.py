@@ -116,9 +116,9 @@ class ItemDetailView(LoginRequiredMixin, View):
             return False  # 旬报 has its own page (items:report)
         return self.page_actions is None or transition.action in self.page_actions
 
-    def action_forms(self, item, failed=None):
+    def action_forms(self, item, transitions, failed=None):
         forms = []
-        for t in workflow.available_actions(item, self.request.user):
+        for t in transitions:
             if not self.offered(t):
                 continue
             if failed and failed[0] == t.action:
@@ -136,7 +136,7 @@ class ItemDetailView(LoginRequiredMixin, View):
         """The page; `failed` = (action, bound form, message) re-opens that action's form with the input."""
         user = self.request.user
         transitions = workflow.available_actions(item, user)
-        forms = self.action_forms(item, failed)
+        forms = self.action_forms(item, transitions, failed)
         lost_input = None
         if failed and not any(f["open"] for f in forms):
             # The action is no longer possible (the item moved on): show what the user typed so it is not lost.
