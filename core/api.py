@@ -108,13 +108,13 @@ class ScopedQuerysetMixin:
 
 
 class ScopedModelViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
-    """CRUD on a scoped model. Writes call `save_object(instance=, data=, m2m=, expected_version=)` (the
-    app's service), updates need the version (If-Match), deletes too."""
+    """Rows inside your data scope (others answer 404). Changes and deletes need the version you saw
+    (If-Match or `version`): missing 428, stale 409."""
+
+    # Writes go through write(): a subclass defines save_object(*, instance, data, m2m, expected_version)
+    # calling its app's service. A viewset whose writes are its own create() (funds, signing events) needs none.
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
-
-    def save_object(self, *, instance, data, m2m, expected_version):  # pragma: no cover - each app's own
-        raise NotImplementedError
 
     def write(self, serializer, instance=None):
         data = dict(serializer.validated_data)

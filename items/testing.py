@@ -47,9 +47,6 @@ class ItemKindContract:
     refused_actor = "leader"
     export_field = "number"  # the row's field whose value is a cell of its line in the list's Excel export
 
-    def make_row(self, demo, people):  # pragma: no cover - each kind's own
-        raise NotImplementedError
-
     # -- fixtures
 
     @pytest.fixture
