@@ -191,7 +191,8 @@ def update_object(obj, *, actor, changes, expected_version, m2m=None):
 
 
 @transaction.atomic
-def delete_object(obj, *, actor, expected_version=TRUSTED):
+def delete_object(obj, *, actor, expected_version=None):
+    """Delete `obj` with an audit row. A versioned row needs the version the user saw (or TRUSTED)."""
     if hasattr(obj, "version"):
         expected = require_version(expected_version)
         if expected is not TRUSTED and obj.version != expected:

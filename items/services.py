@@ -55,6 +55,7 @@ from .workflow import (
     DISPATCHER,
     EXTENSION_DECISIONS,
     LEADER,
+    action_label,
     bounce_window_open,
     find_transition,
     known_actions,
@@ -62,7 +63,6 @@ from .workflow import (
     separation_violated,
     user_roles,
 )
-from .workflow import action_label as workflow_action_label
 
 log = logging.getLogger(__name__)
 
@@ -625,7 +625,7 @@ def _perform_locked(item_id, action, actor, expected_version, *, note, reason_co
         state_label = ItemState(item.state).label if item.state in ItemState.values else item.state
         if action in known_actions(item.kind):
             message = _("事项当前状态为“%(state)s”，不能执行“%(action)s”。") % {
-                "state": state_label, "action": _action_label(item.kind, action)}
+                "state": state_label, "action": action_label(item.kind, action)}
         else:
             message = _("未知的操作：%(action)s") % {"action": action}
         raise _refuse(ValidationError({"action": message}), item, actor, action, message)
@@ -677,10 +677,6 @@ def _attnames(fields):
         f = Item._meta.get_field(name)
         names.append(f.name)
     return names
-
-
-def _action_label(kind, action):
-    return workflow_action_label(kind, action)
 
 
 def _schedule_notifications(ctx):

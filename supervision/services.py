@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from audit.services import audit_change, snapshot
 from core.errors import ValidationError
-from core.services import TRUSTED, create_object, deny, service, update_object
+from core.services import TRUSTED, create_object, delete_object, deny, service, update_object
 from items.models import Item, ItemState, NumberSequence
 
 from . import conf
@@ -562,10 +562,8 @@ def bulletin_publish(*, actor, bulletin, expected_version=None, at=None) -> Bull
 
 
 @service
-def bulletin_delete(*, actor, bulletin):
-    from core.services import delete_object
-
+def bulletin_delete(*, actor, bulletin, expected_version):
     _require_supervisor(actor, _("删除通报"))
     if bulletin.is_published:
         raise ValidationError(_("已发布的通报不能删除。"))
-    delete_object(bulletin, actor=actor)
+    delete_object(bulletin, actor=actor, expected_version=expected_version)
