@@ -25,11 +25,11 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from core.errors import ValidationError
+from core.portal import rate_limited
 from items.models import DONE_STATES
 
 from . import services
 from .models import Appeal, AppealCategory, Channel
-from .portal import rate_limited
 
 
 def _s(name, default):

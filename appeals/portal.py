@@ -1,28 +1,22 @@
 """网上诉求平台 — the public portal under /appeals/public/: no login, phone-sized first.
 
 Every view here has `public = True` (the URL-scope test recognises public views by it). Defences:
-- a per-IP rate limit (Django cache; settings.TAIZHANG_APPEALS_PORTAL_RATE = (requests, seconds)), counting
-  submissions, look-ups and ratings alike;
-- a challenge against automated submission: an arithmetic question whose answer is kept in the session, a
-  honeypot field people never see, and a minimum time between showing the form and sending it;
+- core.portal's per-IP rate limit (counting submissions, look-ups and ratings alike) and its challenge
+  against automated submission (an arithmetic question, a honeypot, a minimum time to fill the form);
 - no enumeration: a wrong number and a wrong code give the same "not found" page (404), and the code is
   checked against a slow hash;
 - nothing internal on the public page: only the state, dates, the public reply and the rating — no staff
   notes, names, units' internal remarks or personal data.
 """
-import secrets
-import time
 
 from django import forms
-from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.errors import NotFound, ValidationError
-from core.middleware import client_ip
+from core.portal import ChallengeForm, challenge_error, new_challenge, rate_limited
 from core.validators import validate_mobile
 from items.forms import MultipleFileField
 from items.models import ItemState
@@ -31,9 +25,6 @@ from org.models import Area
 from . import services
 from .forms import _style
 from .models import AppealCategory, DissatisfactionReason, Satisfaction
-
-CHALLENGE_KEY = "appeals_portal_challenge"
-SHOWN_AT_KEY = "appeals_portal_shown_at"
 
 PUBLIC_STATES = {
     ItemState.DRAFT: gettext_lazy("已受理，待派单"),
@@ -45,32 +36,12 @@ PUBLIC_STATES = {
 }
 
 
-def rate_limited(request, bucket="portal"):
-    """True when this IP has used up its allowance (counts this request)."""
-    limit, window = getattr(settings, "TAIZHANG_APPEALS_PORTAL_RATE", (20, 3600))
-    key = f"appeals:{bucket}:{client_ip(request)}"
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, window)
-        count = 1
-    return count > limit
-
-
 def _too_many(request):
     return render(request, "appeals/portal/message.html", {
         "title": _("请求过于频繁"), "message": _("您的操作过于频繁，请稍后再试；紧急情况请拨打12345热线。")}, status=429)
 
 
-def new_challenge(request):
-    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    request.session[CHALLENGE_KEY] = a + b
-    request.session[SHOWN_AT_KEY] = time.time()
-    return _("%(a)d 加 %(b)d 等于几？") % {"a": a, "b": b}
-
-
-class SubmitForm(forms.Form):
+class SubmitForm(ChallengeForm):
     category = forms.ModelChoiceField(label=gettext_lazy("诉求类别"), empty_label=gettext_lazy("请选择"),
                                       queryset=AppealCategory.objects.filter(is_public=True, is_active=True))
     description = forms.CharField(label=gettext_lazy("诉求内容"), min_length=5, max_length=2000,
@@ -86,9 +57,6 @@ class SubmitForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("称呼（可选）"), max_length=50, required=False)
     phone = forms.CharField(label=gettext_lazy("手机号码（可选，便于回访）"), max_length=20, required=False,
                             validators=[validate_mobile])
-    answer = forms.IntegerField(label=gettext_lazy("验证问题"))
-    website = forms.CharField(required=False, label="", widget=forms.TextInput(attrs={
-        "class": "tz-hp", "tabindex": "-1", "autocomplete": "off", "aria-hidden": "true"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,16 +104,11 @@ class PortalSubmit(View):
         if rate_limited(request):
             return _too_many(request)
         form = SubmitForm(request.POST, request.FILES)
-        expected = request.session.pop(CHALLENGE_KEY, None)
-        shown_at = request.session.pop(SHOWN_AT_KEY, None)
         if not form.is_valid():
             return self._render(request, form, status=400)
-        min_seconds = getattr(settings, "TAIZHANG_APPEALS_PORTAL_MIN_SECONDS", 3)
-        if form.cleaned_data.get("website") or shown_at is None or time.time() - shown_at < min_seconds:
-            form.add_error(None, _("提交过快或表单已过期，请重新填写验证问题后提交。"))
-            return self._render(request, form, status=400)
-        if expected is None or form.cleaned_data["answer"] != expected:
-            form.add_error("answer", _("验证问题回答错误，请重新作答。"))
+        error = challenge_error(request, form)
+        if error:
+            form.add_error(*error)
             return self._render(request, form, status=400)
         photos = form.cleaned_data.get("photos") or []
         if len(photos) > 3:

@@ -366,9 +366,10 @@ def notice_data(notice):
 def notice_issue(*, actor, item, level=None, problem="", measures="", deadline=None, at=None) -> SupervisionNotice:
     """Issue a 督办单 about `item`: numbered 〔year〕N号, the Word document generated and stored, and a row
     on the item's timeline."""
+    from core.documents import document_number
     from items.services import perform
 
-    from .documents import document_number, notice_docx
+    from .documents import notice_docx
 
     _require_supervisor(actor, _("签发督办单"))
     item = Item.objects.select_related("lead_unit").get(pk=item.pk)
@@ -531,8 +532,10 @@ def bulletin_data(bulletin, snap, *, number=None, issued_on=None):
 def bulletin_publish(*, actor, bulletin, expected_version=None, at=None) -> Bulletin:
     """Freeze the figures (snapshot with the row ids behind each), number it 〔year〕N号 and store the Word
     document and its Excel annex. A period without data publishes a "本期无数据" bulletin."""
+    from core.documents import document_number
+
     from .bulletins import compile_bulletin
-    from .documents import bulletin_docx, bulletin_xlsx, document_number
+    from .documents import bulletin_docx, bulletin_xlsx
 
     _require_supervisor(actor, _("发布通报"))
     current = Bulletin.objects.select_for_update().get(pk=bulletin.pk)

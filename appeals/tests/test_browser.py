@@ -22,7 +22,7 @@ def test_a_citizen_appeal_from_the_portal_to_the_rating(live_server, transaction
     load_org_demo_if_empty()
     ensure_categories()
     ensure_centre()
-    settings.TAIZHANG_APPEALS_PORTAL_MIN_SECONDS = 0
+    settings.TAIZHANG_PORTAL_MIN_SECONDS = 0
     ARTIFACTS.mkdir(exist_ok=True)
 
     def new_page():

@@ -27,7 +27,7 @@ def submit(client, appeals_setup, settings, **overrides):
     from org.models import Area
 
     demo = type("D", (), {"areas": {"罗家镇": Area.objects.get(name="罗家镇")}})
-    settings.TAIZHANG_APPEALS_PORTAL_MIN_SECONDS = 0
+    settings.TAIZHANG_PORTAL_MIN_SECONDS = 0
     page = client.get("/appeals/public/submit/").content.decode()
     data = {"category": appeals_setup.categories["city-sanitation"].pk, "description": "谢埠老街垃圾堆积三天无人清运",
             "area": demo.areas["罗家镇"].pk, "location": "谢埠老街", "name": "李四", "phone": "13900001111", "answer": _answer(page), "website": ""}
@@ -48,7 +48,7 @@ def test_a_citizen_submits_without_login_and_gets_a_number_and_code(client, appe
 
 
 def test_a_wrong_answer_or_a_filled_honeypot_is_refused_and_nothing_written(client, appeals_setup, settings):
-    settings.TAIZHANG_APPEALS_PORTAL_MIN_SECONDS = 0
+    settings.TAIZHANG_PORTAL_MIN_SECONDS = 0
     client.get("/appeals/public/submit/")
     r = client.post("/appeals/public/submit/", {"category": appeals_setup.categories["city-sanitation"].pk,
                                                 "description": "垃圾堆积三天", "answer": 99})
@@ -60,7 +60,7 @@ def test_a_wrong_answer_or_a_filled_honeypot_is_refused_and_nothing_written(clie
 
 def test_a_form_sent_back_too_fast_is_refused(client, appeals_setup, settings):
     page = client.get("/appeals/public/submit/").content.decode()
-    settings.TAIZHANG_APPEALS_PORTAL_MIN_SECONDS = 30
+    settings.TAIZHANG_PORTAL_MIN_SECONDS = 30
     r = client.post("/appeals/public/submit/", {"category": appeals_setup.categories["city-sanitation"].pk,
                                                 "description": "垃圾堆积三天", "answer": _answer(page)})
     assert r.status_code == 400 and not Appeal.objects.exists()
@@ -75,7 +75,7 @@ def test_a_non_image_photo_is_refused(client, appeals_setup, settings):
 
 
 def test_the_portal_is_rate_limited_per_ip(client, appeals_setup, settings):
-    settings.TAIZHANG_APPEALS_PORTAL_RATE = (2, 60)
+    settings.TAIZHANG_PORTAL_RATE = (2, 60)
     for _ in range(2):
         assert client.post("/appeals/public/track/", {"tracking_number": "X", "code": "1"}).status_code == 404
     r = client.post("/appeals/public/track/", {"tracking_number": "X", "code": "1"})

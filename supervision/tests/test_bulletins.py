@@ -9,13 +9,13 @@ import pytest
 from django.utils import timezone
 
 from core.errors import PermissionDenied, ValidationError
+from core.tests.office import docx_to_pdf, pdf_page1_png, pdf_text
 from items.services import perform
 from supervision import services
 from supervision.bulletins import compile_bulletin, figure_rows, figures_only, month_of
 from supervision.models import RankingFormula
 
 from .factories import finding, inspection, rectified
-from .office import docx_to_pdf, pdf_page1_png, pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -8,16 +8,15 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from openpyxl import load_workbook
 
+from core.documents import document_number
+from core.tests.office import docx_to_pdf, pdf_page1_png, pdf_text
 from supervision.documents import (
     BulletinData,
     NoticeData,
     bulletin_docx,
     bulletin_xlsx,
-    document_number,
     notice_docx,
 )
-
-from .office import docx_to_pdf, pdf_page1_png, pdf_text
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     # Taizhang apps; dependencies point one way (.importlinter): core ← audit ← org ← accounts ← items ←
     # funds/enterprises ← kinds ← api/demo ← taizhang ← bench
     "core",
@@ -266,8 +268,8 @@ TAIZHANG_SUPERVISION_REVIEW_AFTER_DAYS = 30  # 回头看: a struck-off finding m
 TAIZHANG_APPEALS_DISPATCH_BODY = env("TAIZHANG_APPEALS_DISPATCH_BODY", "社会稳定专班")  # short name, current mechanism
 TAIZHANG_APPEALS_ENTERPRISE_BODY = env("TAIZHANG_APPEALS_ENTERPRISE_BODY", "扫楼扫街专班")
 TAIZHANG_APPEALS_INTAKE_USERNAME = env("TAIZHANG_APPEALS_INTAKE_USERNAME", "centre")
-TAIZHANG_APPEALS_PORTAL_RATE = (int(env("TAIZHANG_APPEALS_PORTAL_RATE", 20)), 3600)  # requests per IP per window (s)
-TAIZHANG_APPEALS_PORTAL_MIN_SECONDS = 3  # a form sent back faster than this is a robot
+TAIZHANG_PORTAL_RATE = (int(env("TAIZHANG_PORTAL_RATE", 20)), 3600)  # requests per IP per window (s)
+TAIZHANG_PORTAL_MIN_SECONDS = 3  # a form sent back faster than this is a robot
 TAIZHANG_APPEALS_OPEN311_MAX_PAGE_SIZE = 100
 TAIZHANG_APPEALS_OPEN311_MAX_SPAN_DAYS = 90
 TAIZHANG_APPEALS_OPEN311_JURISDICTION = env("TAIZHANG_APPEALS_OPEN311_JURISDICTION", "qingshanhu.nanchang.gov.cn")
@@ -293,3 +295,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "NoticeStateEnum": "supervision.models.NoticeState",
     "BulletinStateEnum": "supervision.models.BulletinState",
 })
+
+# Background jobs (imports, reports, reminders, lights): Django's Tasks API (the django-tasks backport); the
+# embedded default keeps the queue in the database (`manage.py db_worker` runs it) — no extra server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
