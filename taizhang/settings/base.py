@@ -43,13 +43,14 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
-    # Taizhang apps; dependencies point one way (.importlinter): core ← audit ← org ← accounts ← items ←
+    # Taizhang apps; dependencies point one way (.importlinter): core ← audit ← org ← accounts ← items ← imports ←
     # funds/enterprises ← kinds ← api/demo ← taizhang ← bench
     "core",
     "org",
     "accounts",
     "audit",
     "items",
+    "imports",
     "tasks",
     "projects",
     "funds",

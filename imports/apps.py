@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportsConfig(AppConfig):
+    """Excel/CSV import — 导入: one engine for every ledger. Kind apps register their targets
+    (imports.targets.register) in their own AppConfig.ready(); imports never imports a kind app."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "imports"
+    verbose_name = _("数据导入")
