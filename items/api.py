@@ -29,7 +29,7 @@ from rest_framework.response import Response
 from core.api import ERRORS, IDEMPOTENCY_KEY, IF_MATCH, idempotency_key, request_version
 
 from . import selectors, services
-from .filters import ItemFilter
+from .filters import ItemFilter, kind_label
 from .kit import (
     ActionResultSerializer,
     AttachmentSerializer,
@@ -45,7 +45,7 @@ from .models import Attachment, Item, ProgressReport
 class ItemSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     light_label = serializers.CharField(source="get_light_display", read_only=True)
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = serializers.SerializerMethodField()
     lead_unit_name = serializers.SerializerMethodField()
     owning_body_name = serializers.SerializerMethodField()
 
@@ -57,6 +57,9 @@ class ItemSerializer(serializers.ModelSerializer):
                   "light_label", "light_reason", "progress_percent", "last_report_on", "assigned_at", "accepted_at",
                   "submitted_at", "closed_at", "version", "created_at", "updated_at"]
         read_only_fields = fields
+
+    def get_kind_label(self, obj) -> str:
+        return str(kind_label(obj.kind))
 
     def get_lead_unit_name(self, obj) -> str:
         return str(obj.lead_unit) if obj.lead_unit_id else ""

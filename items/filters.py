@@ -7,12 +7,28 @@ from django.utils.translation import gettext_lazy as _
 from core.filters import StyledFilterSet
 from org.models import Area, Body, Unit
 
+from .kinds import all_kinds, kind_spec
 from .models import OPEN_STATES, Item, ItemKind, ItemState, Light, SupervisionLevel
+
+
+def kind_label(code):
+    """A kind's name: its spec's label (a defined ledger's name), else the ItemKind label, else the code."""
+    spec = kind_spec(code)
+    if spec is not None:
+        return spec.label
+    return ItemKind(code).label if code in ItemKind.values else code
+
+
+def kind_choices():
+    """(code, label) of every kind — a callable, since defined ledgers (自定义台账) come and go."""
+    choices = dict(ItemKind.choices)
+    choices.update({code: spec.label for code, spec in all_kinds().items()})
+    return list(choices.items())
 
 
 class ItemFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("编号/标题"), method="search")
-    kind = django_filters.ChoiceFilter(label=_("台账类别"), choices=ItemKind.choices)
+    kind = django_filters.ChoiceFilter(label=_("台账类别"), choices=kind_choices)
     body = django_filters.ModelChoiceFilter(label=_("所属机构"), field_name="owning_body",
                                             queryset=Body.objects.select_related("mechanism"))
     unit = django_filters.ModelChoiceFilter(label=_("责任单位（含下级）"), queryset=Unit.objects.all(),

@@ -22,6 +22,10 @@ class KindSpec:
 
 
 KINDS: dict[str, KindSpec] = {}
+# Kinds that live in the database — one per administrator-defined ledger (ledgers.kinds). A provider is a
+# callable `provider(wanted=None) -> {code: KindSpec}`; `wanted` names a code the caller is looking for, so a
+# provider may refresh its cache when a kind it does not know yet is asked for (defined in another process).
+PROVIDERS: list = []
 
 
 def register_kind(spec: KindSpec):
@@ -29,14 +33,31 @@ def register_kind(spec: KindSpec):
     return spec
 
 
+def register_kind_provider(provider):
+    PROVIDERS.append(provider)
+    return provider
+
+
+def all_kinds(wanted=None) -> dict[str, KindSpec]:
+    """Every kind: the registered ones and those the providers define (a registered code wins)."""
+    kinds = {}
+    for provider in PROVIDERS:
+        kinds.update(provider(wanted))
+    kinds.update(KINDS)
+    return kinds
+
+
 def kind_spec(code):
-    return KINDS.get(code)
+    spec = KINDS.get(code)
+    if spec is None and PROVIDERS and code:
+        spec = all_kinds(code).get(code)
+    return spec
 
 
 def kinds_without_dekad_reports():
-    return [code for code, spec in KINDS.items() if not spec.dekad_reports]
+    return [code for code, spec in all_kinds().items() if not spec.dekad_reports]
 
 
 def kind_model(code):
-    spec = KINDS.get(code)
+    spec = kind_spec(code)
     return spec.model if spec else None

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .calendar import add_workdays
-from .kinds import KINDS, kind_spec, kinds_without_dekad_reports
+from .kinds import all_kinds, kind_spec, kinds_without_dekad_reports
 from .models import DONE_STATES, OPEN_STATES, Item, ItemState, Light
 from .periods import Period, last_completed_period
 
@@ -128,11 +128,12 @@ def recompute_all(today=None, queryset=None) -> dict[str, int]:
     changed["missed_report"] = _set(rest.filter(missed_q), Light.YELLOW, t.missed_report_reason())
     green = rest.exclude(missed_q)
     # Kinds with their own rule: their candidates are decided below, so leave them out of the green update.
-    ruled_kinds = [code for code, spec in KINDS.items() if spec.light_rule is not None]
+    kinds = all_kinds()
+    ruled_kinds = [code for code, spec in kinds.items() if spec.light_rule is not None]
     changed["green"] = _set(green.exclude(kind__in=ruled_kinds), Light.GREEN, "")
     changed["kind_rules"] = 0
     for code in ruled_kinds:
-        rule = KINDS[code].light_rule
+        rule = kinds[code].light_rule
         # The rule sees every open, not-overdue item of its kind: it may turn a green or a yellow item worse.
         candidates = open_items.exclude(red_q).filter(kind=code)
         green_candidates = green.filter(kind=code)

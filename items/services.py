@@ -106,6 +106,17 @@ def next_number(prefix: str, year: int) -> str:
     return f"{prefix}-{year}-{seq.last:04d}"
 
 
+def next_numbers(prefix: str, year: int, count: int) -> list[str]:
+    """`count` consecutive numbers for (prefix, year) under one row lock (a bulk import takes its block at once)."""
+    with transaction.atomic():
+        NumberSequence.objects.get_or_create(prefix=prefix, year=year)
+        seq = NumberSequence.objects.select_for_update().get(prefix=prefix, year=year)
+        first = seq.last + 1
+        seq.last += count
+        seq.save(update_fields=["last"])
+    return [f"{prefix}-{year}-{n:04d}" for n in range(first, first + count)]
+
+
 # --- creating -----------------------------------------------------------------------------------------
 
 def may_create(actor, *, owning_body=None, lead_unit=None) -> bool:

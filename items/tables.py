@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.tables import Column
 
+from .filters import kind_label
 from .templatetags.item_tags import light_badge_html, state_badge_html, supervision_badge_html
 
 
@@ -65,7 +66,7 @@ ITEM_EXPORT_COLUMNS = [
     Column("light_reason", _("亮灯原因"), export=True, accessor="light_reason"),
     BadgeColumn("state", _("状态"), accessor=lambda i: i.get_state_display(), orderable="state",
                 render=lambda i: state_badge_html(i.state)),
-    Column("kind", _("类别"), accessor=lambda i: i.get_kind_display()),
+    Column("kind", _("类别"), accessor=lambda i: kind_label(i.kind)),
     Column("owning_body", _("所属机构"), accessor=lambda i: i.owning_body.short_name or i.owning_body.name
            if i.owning_body_id else ""),
     Column("lead_unit", _("责任单位"), accessor=lambda i: (i.lead_unit.short_name or i.lead_unit.name)

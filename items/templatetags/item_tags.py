@@ -92,6 +92,14 @@ def action_label(kind, action):
 
 
 @register.filter
+def kind_label(code):
+    """The ledger's name of a kind code (a defined ledger's own name for its entries)."""
+    from items.filters import kind_label as label
+
+    return label(code)
+
+
+@register.filter
 def reason_label(code):
     from items.workflow import BOUNCE_REASONS
 
