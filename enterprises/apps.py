@@ -9,8 +9,12 @@ class EnterprisesConfig(AppConfig):
     def ready(self):
         from core import search
         from core.navigation import add_section
+        from imports.targets import register
 
+        from .imports import EnterpriseTarget
         from .models import Enterprise
+
+        register(EnterpriseTarget())
 
         search.register(Enterprise, ["name", "credit_code"], _("企业"))
         add_section(_("企业服务"), [

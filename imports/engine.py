@@ -773,7 +773,7 @@ def run_commit(batch_id, actor_id):
     target = target_of(batch)
     ctx = current()
     try:
-        with use_context(user=actor, ip=ctx.ip, request_id=ctx.request_id, source="import"), \
+        with use_context(user=actor, ip=ctx.ip, request_id=f"import:{batch.number}", source="import"), \
                 translation.override("zh-hans"), transaction.atomic():
             run = _Pass(batch, target, actor, write=True)
             run.run()
