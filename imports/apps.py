@@ -9,3 +9,8 @@ class ImportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "imports"
     verbose_name = _("数据导入")
+
+    def ready(self):
+        from core.navigation import add_section
+
+        add_section(_("数据导入"), [{"label": _("Excel导入"), "url": "imports:batch_list", "icon": "upload"}], order=95)

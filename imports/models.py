@@ -85,6 +85,10 @@ class ImportBatch(VersionedModel):
         return min(100, round(self.progress_done * 100 / self.progress_total))
 
     @property
+    def state_color(self):
+        return BatchState.color(self.state)
+
+    @property
     def is_running(self):
         return self.state in (BatchState.CHECKING, BatchState.COMMITTING)
 
