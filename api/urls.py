@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from appeals import api as appeals_api
 from enterprises import api as enterprises_api
 from funds import api as funds_api
+from imports import api as imports_api
 from items import api as items_api
 from org import api as org_api
 from projects import api as projects_api
@@ -24,6 +25,7 @@ funds_api.register(router)
 supervision_api.register(router)
 enterprises_api.register(router)
 appeals_api.register(router)
+imports_api.register(router)
 
 app_name = "api"
 urlpatterns = [
