@@ -48,7 +48,7 @@ class EnterpriseTarget(FormTarget):
         codes = {normalize_credit_code(k[0]): k for k in keys}
         return {codes[e.credit_code]: e for e in Enterprise.objects.filter(credit_code__in=list(codes))}
 
-    def values_of(self, row):
+    def values_of(self, row, options=None):
         return {f.name: getattr(row, f.name) for f in self.fields}
 
     def create_one(self, values, *, actor, batch, options):

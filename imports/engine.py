@@ -379,6 +379,10 @@ class _Pass:
             column=column.letter if column is not None else "", header=column.header[:200] if column is not None else "",
             field=f.name if f is not None else "", value=text[:200], message_zh=zh, message_en=en))
 
+    def _values_of(self, obj):
+        # a target without batch options may declare values_of(row) alone
+        return self.target.values_of(obj, options=self.options) if self.target.options else self.target.values_of(obj)
+
     def _column_of(self, name):
         for f, _conv, column in self.mapped.values():
             if f.name == name:
@@ -517,7 +521,7 @@ class _Pass:
                         "row": o})
                     self.issue(row.number, column, f, row.raw.get(self.key_fields[0]), zh, en)
                     continue
-                current = self.target.values_of(obj)
+                current = self._values_of(obj)
                 for name, value in list(row.values.items()):
                     f = self.target.field(name)
                     if f.personal and is_masked_of(value, current.get(name), f.personal):

@@ -53,7 +53,7 @@ class FormTarget(ImportTarget):
 
     def form_data(self, values, *, existing):
         data = {}
-        current = self.values_of(existing) if existing is not None else {}
+        current = self.values_of(existing) if existing is not None else {}  # the form's fields: no options
         for name in self.form_class.base_fields:
             if name in values:
                 data[name] = form_value(values[name])

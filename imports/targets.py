@@ -32,7 +32,7 @@ What the engine hands the target, and when (all keyword-only; `actor` is the imp
     1. may_import(actor)                      → bool: who may import at all (the rule for creating rows)
     2. find_existing(keys, actor=)            → {key tuple: row}: rows already there (by `keys`)
     3. validate_rows(rows, actor=, existing=, options=) → one cleaned dict or ValidationError per row
-    4. values_of(row)                         → the row's current values (the preview's diff, the round trip)
+    4. values_of(row, options=)               → the row's current values (the preview's diff, the round trip)
     5. create_rows(rows, actor=, batch=, options=)      → the created rows, in order   ┐ one transaction
        update_rows(changes, actor=, batch=, options=)   → the updated rows, in order   ┘ (the engine's)
     6. row_token(row)                         → changes whenever the row changes (undo checks it)
@@ -210,10 +210,11 @@ class ImportTarget(abc.ABC):
         """May `actor` update this existing row (its form's rule)? Default: no."""
         return False
 
-    def values_of(self, row) -> dict[str, Any]:
+    def values_of(self, row, options=None) -> dict[str, Any]:
         """The row's current values, one per field, as engine values (a Unit instance for a UNIT field,
         Decimal in the field's unit …). The preview diffs the file against these, and a ledger's export
-        re-imported shows no change. Default: the model attributes of the same names."""
+        re-imported shows no change. `options`: the batch's (a monthly file's year and month) — passed only
+        to a target that declares options. Default: the model attributes of the same names."""
         return {f.name: getattr(row, f.name, None) for f in self.fields}
 
     # ---- checking -------------------------------------------------------------------------------------
