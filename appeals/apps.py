@@ -9,11 +9,14 @@ class AppealsConfig(AppConfig):
     def ready(self):
         from core import search
         from core.navigation import add_section
+        from imports.targets import register
         from items.kinds import KindSpec, register_kind
 
+        from .imports import HotlineTarget
         from .models import Appeal
         from .workflow import TRANSITIONS
 
+        register(HotlineTarget())
         register_kind(KindSpec(code="appeal", model=Appeal, prefix="SQ", label=_("诉求工单"),
                                transitions=TRANSITIONS, url_name="appeals:appeal_detail",
                                dekad_reports=False))  # work orders run on their SLA, not on 旬 reports

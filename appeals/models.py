@@ -160,6 +160,8 @@ class Appeal(Item):
                                         on_delete=models.PROTECT, related_name="complaints_against",
                                         help_text=_("被投诉单位的人员永远看不到诉求人信息"))
     is_urgent = models.BooleanField(_("紧急"), default=False)
+    source_number = models.CharField(_("来源工单号"), max_length=50, blank=True, db_index=True,
+                                     help_text=_("12345 热线等来源系统的工单编号（导入时按它更新已有工单）"))
     # SLA (deadlines in working days; Item.due_date is the finish deadline, Item.original_due_date the one
     # before any extension)
     sign_due_date = models.DateField(_("签收期限"), null=True, blank=True)

@@ -106,7 +106,7 @@ def render_template(appeal, *, unit=None, at=None):
 
 APPEAL_FIELDS = ("channel", "category", "requester_name", "requester_phone", "requester_id_number",
                  "requester_address", "location", "lng", "lat", "enterprise", "visit", "level", "complained_unit",
-                 "is_urgent")
+                 "is_urgent", "source_number")
 
 
 def _clean_requester(extra):

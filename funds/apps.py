@@ -8,7 +8,11 @@ class FundsConfig(AppConfig):
 
     def ready(self):
         from core.navigation import add_section
+        from imports.targets import register
 
+        from .imports import AllocationTarget
+
+        register(AllocationTarget())
         add_section(_("资金保障"), [
             {"label": _("资金看板"), "url": "funds:dashboard", "icon": "cash-coin"},
             {"label": _("资金安排"), "url": "funds:allocation_list", "icon": "wallet2"},

@@ -331,13 +331,15 @@ class _Pass:
         _book, self.table = read_table(data, batch.original_name, batch.sheet_name or None)
         self.lim = limits()
         columns = {c.index: c for c in self.table.columns}
+        self.target_fields = list(target.fields)  # once: a target may build its fields from the database
+        self.by_name = {f.name: f for f in self.target_fields}
         self.mapped = {}  # column index → (field, converter, column)
         lookups = {}
         for index, name in batch.mapping.items():
             column = columns.get(int(index))
             if column is None:
                 continue
-            f = target.field(name)
+            f = self.by_name[name]
             unit = column.unit or (self.table.sheet_unit if f.type == FieldType.DECIMAL else "")
             self.mapped[int(index)] = (f, Converter(f, header_unit=unit, lookups=lookups), column)
         self.fields_mapped = {f.name for f, _c, _col in self.mapped.values()}
@@ -378,6 +380,9 @@ class _Pass:
             batch_id=self.batch.pk, severity=severity, sheet=self.table.sheet.name, row=number,
             column=column.letter if column is not None else "", header=column.header[:200] if column is not None else "",
             field=f.name if f is not None else "", value=text[:200], message_zh=zh, message_en=en))
+
+    def field(self, name):
+        return self.by_name[name]
 
     def _values_of(self, obj):
         # a target without batch options may declare values_of(row) alone
@@ -449,7 +454,7 @@ class _Pass:
         if self.key_fields:
             parts = tuple(key_value(row.values.get(name)) for name in self.key_fields)
             if any(p in (None, "") for p in parts):
-                missing = [self.target.field(n).label for n, p in zip(self.key_fields, parts, strict=True) if p in (None, "")]
+                missing = [self.field(n).label for n, p in zip(self.key_fields, parts, strict=True) if p in (None, "")]
                 f, column = self._column_of(self.key_fields[0])
                 if not any(e[0] is not None and e[0].name in self.key_fields for e in row.errors):
                     zh, en = bilingual(lambda m=missing: _("关键字段“%(fields)s”为空：无法判断新增还是更新。") % {
@@ -494,7 +499,7 @@ class _Pass:
                 total = self.sums.get(name, Decimal(0))
                 tolerance = Decimal("0.01") * converter.factor
                 if abs(Decimal(value) - total) > tolerance:
-                    f = self.target.field(name)
+                    f = self.field(name)
                     zh, en = bilingual(lambda v=value, t=total, f=f: _(
                         "合计与各行之和不符：合计为 %(total)s，各行相加为 %(sum)s（%(field)s）。") % {
                         "total": display(f, Decimal(v)), "sum": display(f, t), "field": f.label})
@@ -523,19 +528,19 @@ class _Pass:
                     continue
                 current = self._values_of(obj)
                 for name, value in list(row.values.items()):
-                    f = self.target.field(name)
+                    f = self.field(name)
                     if f.personal and is_masked_of(value, current.get(name), f.personal):
                         row.values[name] = current.get(name)  # a masked export re-imported: unchanged
             else:
                 current = None
                 bad = False
                 for name, value in row.values.items():
-                    f = self.target.field(name)
+                    f = self.field(name)
                     if f.personal and isinstance(value, str) and "**" in value:
                         zh, en = bilingual(lambda: _("脱敏后的内容（带 *）不能作为新记录导入。"))
                         self.issue(row.number, self._column_of(name)[1], f, value, zh, en)
                         bad = True
-                for f in self.target.fields:
+                for f in self.target_fields:
                     if f.required and row.values.get(f.name) in (None, "", []):
                         column = self._column_of(f.name)[1]
                         zh, en = bilingual(lambda f=f: _("“%(label)s”为必填项。") % {"label": f.label})
@@ -561,11 +566,11 @@ class _Pass:
                     self.changes.append(ImportChange(
                         batch_id=self.batch.pk, row=row.number, action=ChangeAction.CREATE,
                         key=" / ".join(str(p) for p in (row.key or ())),
-                        changes={str(self.target.field(n).label): ["", display(self.target.field(n), v)]
+                        changes={str(self.field(n).label): ["", display(self.field(n), v)]
                                  for n, v in result.items() if n in self.fields_mapped}))
                 continue
             diff = {name: value for name, value in result.items()
-                    if name in self.fields_mapped and not same(self.target.field(name), current.get(name), value)}
+                    if name in self.fields_mapped and not same(self.field(name), current.get(name), value)}
             if not diff:
                 self.counts["unchanged"] += 1
                 continue
@@ -585,8 +590,8 @@ class _Pass:
         return ImportChange(
             batch_id=self.batch.pk, row=row.number, action=ChangeAction.UPDATE, object_id=obj.pk,
             key=" / ".join(str(p) for p in (row.key or ())),
-            changes={str(self.target.field(n).label): [display(self.target.field(n), current.get(n)),
-                                                      display(self.target.field(n), v)] for n, v in diff.items()},
+            changes={str(self.field(n).label): [display(self.field(n), current.get(n)),
+                                                      display(self.field(n), v)] for n, v in diff.items()},
             before={n: to_json(current.get(n)) for n in diff}, token=token)
 
     def _validation_issues(self, row, obj, error):
@@ -602,8 +607,8 @@ class _Pass:
             en_by_field = _error_dict(english)
         for name, messages in _error_dict(error).items():
             f, column = (None, None) if name == NON_FIELD else self._column_of(name)
-            if f is None and name != NON_FIELD and name in {x.name for x in self.target.fields}:
-                f = self.target.field(name)
+            if f is None and name != NON_FIELD and name in self.by_name:
+                f = self.field(name)
             en_messages = en_by_field.get(name, [])
             for i, message in enumerate(messages):
                 self.issue(row.number, column, f, row.raw.get(name, ""), message,

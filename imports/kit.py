@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from core.errors import DomainError
 from core.services import TRUSTED
 
 from .targets import ImportTarget
@@ -114,4 +115,42 @@ class FormTarget(ImportTarget):
         """Delete a row the batch created (undo), through the service."""
 
 
-__all__ = ["FormTarget", "form_value", "TRUSTED"]
+
+
+class _DryRun(Exception):
+    pass
+
+
+class DryRunTarget(FormTarget):
+    """validate() runs the write itself — the kind's own services, every rule they check — inside a
+    savepoint that is then rolled back: the preview refuses exactly what the commit would (a target whose
+    rules live in its services rather than in a form: projects, work orders, fund allocations)."""
+
+    form_class = None
+
+    def validate(self, values, *, actor, existing=None, options=None):
+        from django.db import transaction
+
+        from .targets import BatchRef
+
+        ref = BatchRef(pk=0, number="—", target_code=self.code)
+        try:
+            with transaction.atomic():
+                if existing is None:
+                    self.create_one(values, actor=actor, batch=ref, options=options)
+                else:
+                    current = self.values_of(existing, options=options)
+                    changes = {n: v for n, v in values.items() if current.get(n) != v}
+                    if changes:
+                        self.update_one(type(existing)._default_manager.get(pk=existing.pk), changes, actor=actor,
+                                        batch=ref, options=options)
+                raise _DryRun
+        except _DryRun:
+            return values
+        except ValidationError:
+            raise
+        except DomainError as exc:  # a refusal (403) or conflict: the row's error
+            raise ValidationError(exc.message) from None
+
+
+__all__ = ["FormTarget", "DryRunTarget", "form_value", "TRUSTED"]

@@ -8,11 +8,14 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from core.navigation import add_section
+        from imports.targets import register
         from items.kinds import KindSpec, register_kind
 
+        from .imports import ProjectTarget
         from .lights import investment_behind
         from .models import Project
 
+        register(ProjectTarget())
         register_kind(KindSpec(code="project", model=Project, prefix="XM", label=_("重大重点项目"),
                                light_rule=investment_behind, url_name="projects:project_detail"))
         add_section(_("抓大引大"), [
