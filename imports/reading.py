@@ -202,6 +202,7 @@ def _refuse_doctype(archive, member):
             raise UnreadableFile(_("文件已损坏，无法读取（XML 格式错误）。"), "corrupt") from exc
 
 
+_CACHED = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]")
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 _FORMULA = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]+\d+)"[^>]*>\s*<(?:\w+:)?f[\s>/]((?:(?!</(?:\w+:)?c>).)*)</(?:\w+:)?c>', re.S)
 
@@ -226,7 +227,7 @@ def _scan_sheet_xml(archive, path):
             if b"<f" in part:
                 for ref, rest in _FORMULA.findall(part):
                     formulas += 1
-                    if b"<v" not in rest and len(uncalculated) < 50:
+                    if not _CACHED.search(rest) and len(uncalculated) < 50:
                         uncalculated.append(ref.decode())
             if b"mergeCell" in part:
                 for c1, r1, c2, r2 in _MERGE.findall(part):
@@ -490,6 +491,9 @@ def detect_table(sheet: Sheet, *, guess_rows=200) -> Table:
         columns.append(Column(index=index, header=header, parts=tuple(parts), unit=unit))
     table = Table(sheet=sheet, header_rows=rows_used, columns=columns, data_start=rows_used[-1] + 1, title=title,
                   meta=meta, sheet_unit=sheet_unit)
+    if sheet.size_hint and sheet.size_hint - table.data_start + 1 > lim["max_rows"]:
+        raise UnreadableFile(_("工作表约有 %(n)s 行数据，超过上限 %(limit)s 行，请分成几个文件导入。") % {
+            "n": sheet.size_hint - table.data_start + 1, "limit": lim["max_rows"]}, "too_many_rows")
     _guess_types(table, guess_rows)
     return table
 
