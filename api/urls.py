@@ -9,6 +9,7 @@ from enterprises import api as enterprises_api
 from funds import api as funds_api
 from imports import api as imports_api
 from items import api as items_api
+from ledgers import api as ledgers_api
 from org import api as org_api
 from projects import api as projects_api
 from supervision import api as supervision_api
@@ -26,6 +27,7 @@ supervision_api.register(router)
 enterprises_api.register(router)
 appeals_api.register(router)
 imports_api.register(router)
+ledgers_api.register(router)
 
 app_name = "api"
 urlpatterns = [

@@ -41,6 +41,8 @@ def snapshot(obj, fields=None):
     if obj is None:
         return None
     personal = getattr(obj, "personal_fields", {}) or {}
+    # A model whose personal data sits inside a value (a defined ledger's JSON of values) masks it itself.
+    hook = getattr(obj, "audit_snapshot_value", None)
     data = {}
     for f in obj._meta.concrete_fields:
         if fields is not None and f.name not in fields:
@@ -48,6 +50,8 @@ def snapshot(obj, fields=None):
         value = getattr(obj, f.attname)
         if f.name in personal and value:
             value = mask(personal[f.name], value)
+        elif hook is not None:
+            value = hook(f.name, value)
         if hasattr(value, "isoformat"):
             value = value.isoformat()
         elif value is not None and not isinstance(value, (str, int, float, bool, list, dict)):

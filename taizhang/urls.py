@@ -12,6 +12,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("appeals/", include("appeals.urls")),
+    path("ledgers/", include("ledgers.urls")),
     path("imports/", include("imports.urls")),
     path("api/", include("api.urls")),
     path("open311/v2/", include("appeals.open311_urls")),

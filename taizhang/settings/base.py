@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "supervision",
     "enterprises",
     "appeals",
+    "ledgers",
     "api",
     "demo",
 ]
