@@ -305,9 +305,12 @@ class Converter:
         if MASKED.search(text):
             return text  # a masked export re-imported: the engine compares it with the masked current value
         phone = normalize_phone(text)
-        if not (re.fullmatch(r"1[3-9]\d{9}", phone) or LANDLINE.match(phone)):
-            raise CellError(_("电话号码格式不正确（手机 11 位，座机如 0791-88888888）。"))
-        return phone
+        if re.fullmatch(r"1[3-9]\d{9}", phone):
+            return phone
+        landline = re.sub(r"\s+", "", text)
+        if LANDLINE.match(landline):
+            return landline  # as written: the area code's dash kept
+        raise CellError(_("电话号码格式不正确（手机 11 位，座机如 0791-88888888）。"))
 
     def _id_number(self, raw, fmt):
         text = text_of(raw)
