@@ -101,6 +101,15 @@ def _allocation(demo, people):
                                       document_no=TITLE)
 
 
+def _ledger_entry(demo, people):
+    from ledgers import seeds, services
+
+    definition = seeds.load_seed("disputes", actor=people["admin_user"], mechanism=demo.mechanism)
+    return services.entry_create(actor=people["town_a"], definition=definition, raw={
+        "lead_unit": demo.units["罗家镇"].pk, "summary": TITLE, "type": "邻里纠纷",
+        "found_on": timezone.localdate().isoformat()})
+
+
 # ledger: (factory, detail page route or None, API basename, list page route, expected view scope)
 LEDGERS = {
     "key task 重点任务": (_task, "tasks:task_detail", "keytask", "tasks:task_list", EXPECTED),
@@ -114,6 +123,8 @@ LEDGERS = {
                       EXPECTED),
     "notice 督办单": (_notice, "supervision:notice_detail", "supervision-notice", "supervision:notice_list", EXPECTED),
     "visit 走访": (_visit, None, "visit", "enterprises:visit_list", EXPECTED),
+    "ledger entry 自定义台账": (_ledger_entry, "ledgers:entry_detail", "ledger-entry", "ledgers:entry_list",
+                             EXPECTED),
     "allocation 资金安排": (_allocation, "funds:allocation_detail", "fund-allocation", "funds:allocation_list",
                         EXPECTED),
 }
