@@ -850,7 +850,9 @@ def batch_undo(*, actor, batch, expected_version):
             "rows": "；".join(blocked[:10]), "more": _(" 等 %(n)s 条") % {"n": len(blocked)} if len(blocked) > 10 else ""})
     ref = BatchRef(pk=locked.pk, number=locked.number, target_code=locked.target_code)
     restored = [(updated[c.object_id], {n: from_json(target.field(n), v) for n, v in c.before.items()}) for c in changes]
-    target.undo_rows(created=[created[pk] for pk in created_ids], restored=restored, actor=actor, batch=ref)
+    extra = {"options": {o.name: from_json(o, locked.options.get(o.name)) for o in target.options}} \
+        if target.options else {}  # like values_of: options only for a target that declares them
+    target.undo_rows(created=[created[pk] for pk in created_ids], restored=restored, actor=actor, batch=ref, **extra)
     locked.state, locked.undone_at, locked.undone_by = BatchState.UNDONE, timezone.now(), actor
     locked.version += 1
     locked.save()

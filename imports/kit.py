@@ -95,11 +95,11 @@ class FormTarget(ImportTarget):
     def update_rows(self, changes, *, actor, batch, options=None):
         return [self.update_one(row, values, actor=actor, batch=batch, options=options) for row, values in changes]
 
-    def undo_rows(self, *, created, restored, actor, batch):
+    def undo_rows(self, *, created, restored, actor, batch, options=None):
         for row in created:
             self.delete_one(row, actor=actor, batch=batch)
         for row, values in restored:
-            self.update_one(row, values, actor=actor, batch=batch, options=None, undo=True)
+            self.update_one(row, values, actor=actor, batch=batch, options=options, undo=True)
 
     @abc.abstractmethod
     def create_one(self, values, *, actor, batch, options):

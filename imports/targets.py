@@ -36,7 +36,7 @@ What the engine hands the target, and when (all keyword-only; `actor` is the imp
     5. create_rows(rows, actor=, batch=, options=)      → the created rows, in order   ┐ one transaction
        update_rows(changes, actor=, batch=, options=)   → the updated rows, in order   ┘ (the engine's)
     6. row_token(row)                         → changes whenever the row changes (undo checks it)
-    7. undo_rows(created=, restored=, actor=, batch=)   → delete what the batch created, put back what it changed
+    7. undo_rows(created=, restored=, actor=, batch=[, options=]) → delete what it created, put back what it changed
 
 Values the engine passes (the `FieldType` of the field says which Python type; None = empty cell):
 
@@ -260,10 +260,12 @@ class ImportTarget(abc.ABC):
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
     @abc.abstractmethod
-    def undo_rows(self, *, created: Sequence, restored: Sequence[tuple[Any, dict]], actor, batch: BatchRef):
+    def undo_rows(self, *, created: Sequence, restored: Sequence[tuple[Any, dict]], actor, batch: BatchRef,
+                  options=None):
         """Undo a batch: delete the rows it created and put back the values it changed ({field: old value},
         engine values) — through the services, audited, a timeline line naming the batch on restored items.
-        Called inside the engine's transaction, after it checked every row's token."""
+        Called inside the engine's transaction, after it checked every row's token. `options` (the batch's)
+        only for a target that declares options."""
 
 
 def _chunks(items, size):
