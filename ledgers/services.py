@@ -281,16 +281,17 @@ def _check_existing_rows(definition, old, new, errors, index):
     probe = LedgerField(key=new["key"], **{k: new[k] for k in FIELD_ATTRS})
     lookups = Lookups(definition)
     changed, bad = {}, []
-    rows = (LedgerEntry.objects.filter(definition=definition).exclude(**{f"data__{new['key']}__isnull": True})
-            .values_list("pk", "number", f"data__{new['key']}"))
-    seen = {}
-    for pk, number, value in rows.iterator(chunk_size=2000):
+    # The whole JSON is read (not a key transform: SQLite's JSON_EXTRACT gives "12" back as 12).
+    rows = LedgerEntry.objects.filter(definition=definition).order_by("pk").values_list("pk", "number", "data")
+    holders = {}
+    for pk, number, data in rows.iterator(chunk_size=2000):
+        value = (data or {}).get(new["key"])
         if types.empty(value):
             continue
         raw = value
         if old.type in (FieldType.UNIT, FieldType.AREA, FieldType.PERSON) and probe.type == FieldType.TEXT:
             raw = lookups.reference_label(old, value)
-        elif old.type in (FieldType.CHOICE,) and probe.type == FieldType.TEXT:
+        elif old.type == FieldType.CHOICE and probe.type == FieldType.TEXT:
             raw = lookups.choice_label(old, value)
         elif isinstance(value, list) and probe.type != FieldType.MULTI_CHOICE:
             raw = "、".join(str(v) for v in value)
@@ -300,12 +301,10 @@ def _check_existing_rows(definition, old, new, errors, index):
             bad.append(number)
             continue
         if probe.unique:
-            key = str(converted)
-            if key in seen:
-                bad.append(number)
-            seen[key] = number
+            holders.setdefault(str(converted), []).append(number)
         if converted != value:
             changed[pk] = converted
+    bad += [number for numbers in holders.values() if len(numbers) > 1 for number in numbers]
     if bad:
         errors.setdefault(f"fields.{index}", []).append(
             _("“%(label)s”：有%(n)s条记录的值不符合新的设置，不能保存：%(rows)s。请先修改这些记录，或保留原设置。") % {
