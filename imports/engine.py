@@ -49,7 +49,7 @@ from .models import (
     ImportMapping,
     IssueSeverity,
 )
-from .reading import UnreadableFile, classify_row, detect_table, limits, norm, open_book
+from .reading import UnreadableFile, classify_row, detect_table, known_names, limits, norm, open_book
 from .targets import NON_FIELD, SUMMABLE, BatchRef, FieldType, get_target, key_value
 from .values import CellError, Converter, is_masked_of, personal_pattern, text_of
 
@@ -219,7 +219,7 @@ def _require(actor, batch, what):
 def read_table(data, name, sheet_name=None):
     """(book, table) of an upload; UnreadableFile for a file the importer refuses."""
     book = open_book(data, name)
-    table = detect_table(book.sheet(sheet_name))
+    table = detect_table(book.sheet(sheet_name), known=known_names())
     return book, table
 
 

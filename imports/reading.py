@@ -356,6 +356,24 @@ def norm(text) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
 
 
+def known_names():
+    """{"unit": normalised unit names and short names, "area": area names} — for guessing column types."""
+    from org.models import Area, Unit
+
+    units = set()
+    for name, short in Unit.objects.filter(is_active=True).values_list("name", "short_name"):
+        units.add(norm(name))
+        if short:
+            units.add(norm(short))
+    return {"unit": units, "area": {norm(n) for n in Area.objects.values_list("name", flat=True)}}
+
+
+def detect_workbook(data: bytes, name: str = "", sheet_name=None) -> Table:
+    """Open `data` and find its table, unit and area columns recognised by the organisation's names — the
+    "create a ledger from a workbook" step's one call (UnreadableFile for a refused file)."""
+    return detect_table(open_book(data, name).sheet(sheet_name), known=known_names())
+
+
 @dataclass
 class Column:
     index: int  # 0-based position in the row
@@ -414,7 +432,7 @@ def _cell_text(value):
     return str(value).strip()
 
 
-def detect_table(sheet: Sheet, *, guess_rows=200) -> Table:
+def detect_table(sheet: Sheet, *, guess_rows=200, known=None) -> Table:
     """Find the header of `sheet` and guess each column's type from the first `guess_rows` data rows.
 
     Title rows (one text cell, or a cell merged across most of the width), 填报单位/单位：万元 lines and blank
@@ -442,9 +460,10 @@ def detect_table(sheet: Sheet, *, guess_rows=200) -> Table:
         wide_merge = any(m[0] == i and m[2] == i and (m[3] - m[1] + 1) >= max(2, width * 0.6) for m in merged)
         if META_PATTERN.match(filled[0]) or UNIT_IN_TEXT.search(joined):
             for t in filled:
-                key, _sep, value = re.split(r"([:：])", t, maxsplit=1) if re.search("[:：]", t) else (t, "", "")
-                if value:
-                    meta[norm(key)] = value.strip()
+                for part in re.split(r"\s{2,}|\t", t):  # "填报单位：罗家镇      单位：万元" in one cell
+                    key, _sep, value = re.split(r"([:：])", part, maxsplit=1) if re.search("[:：]", part) else (part, "", "")
+                    if value.strip():
+                        meta[norm(key)] = value.strip()
             unit = UNIT_IN_TEXT.search(joined)
             if unit:
                 sheet_unit = unit.group(1)
@@ -494,7 +513,7 @@ def detect_table(sheet: Sheet, *, guess_rows=200) -> Table:
     if sheet.size_hint and sheet.size_hint - table.data_start + 1 > lim["max_rows"]:
         raise UnreadableFile(_("工作表约有 %(n)s 行数据，超过上限 %(limit)s 行，请分成几个文件导入。") % {
             "n": sheet.size_hint - table.data_start + 1, "limit": lim["max_rows"]}, "too_many_rows")
-    _guess_types(table, guess_rows)
+    _guess_types(table, guess_rows, known or {})
     return table
 
 
@@ -519,7 +538,7 @@ _IDNO = re.compile(r"^\d{17}[\dXx]$")
 _BOOL_WORDS = {"是", "否", "有", "无", "√", "×", "✓", "✗"}
 
 
-def _guess_types(table, guess_rows):
+def _guess_types(table, guess_rows, known):
     samples = {c.index: [] for c in table.columns}
     for count, (_number, row) in enumerate(table.rows()):
         if count >= guess_rows:
@@ -533,16 +552,20 @@ def _guess_types(table, guess_rows):
     for c in table.columns:
         values = samples[c.index]
         c.samples = [_cell_text(v) for v in values[:5]]
-        c.guessed_type = _guess(c, values)
+        c.guessed_type = _guess(c, values, known)
         if c.guessed_type == FieldType.CHOICE:
             c.choices = sorted({_cell_text(v) for v in values})
 
 
-def _guess(column, values):
+def _guess(column, values, known):
     header = column.header
     if not values:
         return FieldType.TEXT
     texts = [_cell_text(v) for v in values]
+    for kind, type_ in (("unit", FieldType.UNIT), ("area", FieldType.AREA)):
+        names = known.get(kind)
+        if names and all(norm(t) in names for t in texts):
+            return type_
     if all(isinstance(v, (datetime.date, datetime.datetime)) or _DATE_TEXT.match(t) for v, t in zip(values, texts, strict=True)):
         has_time = any(isinstance(v, datetime.datetime) and (v.hour or v.minute) for v in values)
         return FieldType.DATETIME if has_time else FieldType.DATE
@@ -560,7 +583,7 @@ def _guess(column, values):
             return FieldType.DECIMAL
         return FieldType.INTEGER
     distinct = set(texts)
-    if len(values) >= 5 and len(distinct) <= min(12, max(2, len(values) // 3)) and max(len(t) for t in texts) <= 20:
+    if len(values) >= 5 and len(distinct) <= min(12, max(2, len(values) // 3)) and max(len(t) for t in texts) <= 12:
         return FieldType.CHOICE
     if sum(len(t) for t in texts) / len(texts) > 40:
         return FieldType.LONG_TEXT

@@ -19,6 +19,7 @@ STEPS = [
     "appeals.demo.load",  # 诉求工单: 130/125/5, 457 on time, 162/143
     "supervision.demo.load",  # 作风督查: 52 weekly 督查日, findings, 督办单, 通报
     "ledgers.demo.load",  # 自定义台账: 矛盾纠纷, 安全隐患排查, 防返贫监测 defined from ledgers/seed/*.json
+    "imports.demo.load",  # their rows imported from office workbooks (imports/demo_data/ + this year's)
 ]
 
 
