@@ -68,6 +68,8 @@ class LedgerFilterSet(ItemFilter):
     """ItemFilter and the ledger's own filters; `definition` is set on each built class."""
 
     definition = None
+    # exactly this unit (the dashboard's per-unit figures; `unit` is the unit and those below it)
+    lead_unit = django_filters.NumberFilter(field_name="lead_unit_id", widget=forms.HiddenInput)
 
     class Meta:
         model = LedgerEntry

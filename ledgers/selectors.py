@@ -38,7 +38,8 @@ def entry_list(user, definition):
 
 def _link(base, **params):
     query = QueryDict(mutable=True)
-    query.update(base)
+    for key, values in base.items():
+        query.setlist(key, list(values))
     for key, value in params.items():
         if isinstance(value, (list, tuple)):
             query.setlist(key, [str(v) for v in value])
