@@ -54,6 +54,22 @@ def case(expected, query="", **kwargs):
     return Case(expected=dict(expected), kwargs=kwargs, query=query)
 
 
+def _import_batch(d):
+    """An import batch uploaded by the 罗家镇 clerk (its file need not exist for these pages)."""
+    from imports.models import ImportBatch
+
+    town = d.users["town"]
+    batch, _created = ImportBatch.objects.get_or_create(
+        number="DR-SCOPE-0001", defaults={"target_code": "projects.project", "target_label": "重大重点项目",
+                                          "file": "imports/scope.xlsx", "original_name": "scope.xlsx", "size": 1,
+                                          "sha256": "0" * 64, "file_format": "xlsx", "created_by": town,
+                                          "unit": town.unit, "state": "checked"})
+    return batch.pk
+
+
+IMPORT_TARGETS = each(404, leader=200, supervisor=200, admin_user=200)  # may create projects or fund rows
+
+
 def _seat(d):
     return d.bodies["抓大引大专班"].seats.order_by("pk").first().pk
 
@@ -246,6 +262,25 @@ CASES = {
     "items:notifications": case(PAGE),
     "items:report": case(MISSING, pk=ABSENT_PK),
     "items:todo": case(PAGE),
+    # ---------------------------------------------------------------- imports (Excel导入)
+    "imports:batch_list": case(PAGE),
+    "imports:upload": case(IMPORT_TARGETS),
+    "imports:template": case(IMPORT_TARGETS, code="projects.project"),
+    "imports:batch_detail": case(PAGE | {"town_b": 404}, pk=_import_batch),
+    "imports:batch_mapping": case(POST_ONLY, pk=_import_batch),
+    "imports:batch_check": case(POST_ONLY, pk=_import_batch),
+    "imports:batch_commit": case(POST_ONLY, pk=_import_batch),
+    "imports:batch_undo": case(POST_ONLY, pk=_import_batch),
+    "api:import-target-list": case(API),
+    "api:import-target-detail": case(API | {"town_a": 404, "town_b": 404, "auditor": 404}, code="projects.project"),
+    "api:import-batch-list": case(API),
+    "api:import-batch-detail": case(API | {"town_b": 404}, pk=_import_batch),
+    "api:import-batch-issues": case(API | {"town_b": 404}, pk=_import_batch),
+    "api:import-batch-changes": case(API | {"town_b": 404}, pk=_import_batch),
+    "api:import-batch-mapping": case(API_POST_ONLY, pk=_import_batch),
+    "api:import-batch-check": case(API_POST_ONLY, pk=_import_batch),
+    "api:import-batch-commit": case(API_POST_ONLY, pk=_import_batch),
+    "api:import-batch-undo": case(API_POST_ONLY, pk=_import_batch),
     # ---------------------------------------------------------------- ledgers (自定义台账)
     "ledgers:index": case(PAGE),
     "ledgers:definition_list": case(ADMIN_ONLY),
