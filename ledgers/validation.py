@@ -217,7 +217,10 @@ def clean_entry(definition, raw, *, actor, entry=None, lookups=None, check_unit=
             errors[field.key].append(_("请填写“%(label)s”。") % {"label": field.label})
         elif field.unique and not types.empty(value):
             owner = lookups.taken_by(field, value, exclude=entry.pk if entry is not None else None)
-            if owner is not None:
+            if owner is not None and owner < 0:  # claimed by an earlier row of the same batch
+                errors[field.key].append(_("“%(label)s”为“%(value)s”的行在本次导入中重复。") % {
+                    "label": field.label, "value": types.display(field, value, lookups)})
+            elif owner is not None:
                 number = LedgerEntry.objects.filter(pk=owner).values_list("number", flat=True).first() or owner
                 errors[field.key].append(_("“%(label)s”为“%(value)s”的记录已有（%(number)s）。") % {
                     "label": field.label, "value": types.display(field, value, lookups), "number": number})

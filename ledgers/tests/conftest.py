@@ -38,3 +38,11 @@ def dispute_raw(demo, **overrides):
 @pytest.fixture
 def dispute(disputes, demo, town_a):
     return services.entry_create(actor=town_a, definition=disputes, raw=dispute_raw(demo))
+
+
+def id_number(i):
+    """A valid 18-digit ID number (GB 11643 check digit), different for each i."""
+    from core.validators import id_number_check_character
+
+    base = f"36010219900101{i % 1000:03d}"
+    return base + id_number_check_character(base)
