@@ -90,6 +90,10 @@ def filter_by_values(queryset, conditions):
     """`queryset` narrowed to entries whose index values meet every (field, Q) condition — one sub-query."""
     if not conditions:
         return queryset
+    by_field = {}
+    for field, q in conditions:  # a range (from … to) is one condition on its field
+        by_field[field] = by_field[field] & q if field in by_field else (field, q)[1]
+    conditions = list(by_field.items())
     (field, q), rest = conditions[0], conditions[1:]
     sub = EntryValue.objects.filter(q, field=field)
     for other, cond in rest:

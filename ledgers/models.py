@@ -274,7 +274,7 @@ class EntryValue(models.Model):
     """The typed index of one field of one entry (see the module docstring): text for text, choices, dates
     (ISO), booleans; number for integers, decimals, computed values and unit/area/person ids."""
 
-    entry = models.ForeignKey(LedgerEntry, on_delete=models.CASCADE, related_name="values")
+    entry = models.ForeignKey(LedgerEntry, on_delete=models.CASCADE, related_name="values", db_index=False)
     field = models.ForeignKey(LedgerField, on_delete=models.CASCADE, related_name="+")
     text = models.CharField(max_length=200, null=True, blank=True)
     number = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
@@ -285,6 +285,9 @@ class EntryValue(models.Model):
             models.Index(fields=["field", "text", "entry"], name="entryvalue_text", condition=Q(text__isnull=False)),
             models.Index(fields=["field", "number", "entry"], name="entryvalue_number",
                          condition=Q(number__isnull=False)),
+            # covering for the other conditions of a filter (EXISTS … entry = ? AND field = ? AND value …) and
+            # the entry's own rows (rewritten on every change)
+            models.Index(fields=["entry", "field", "text", "number"], name="entryvalue_entry"),
         ]
 
     def __str__(self):

@@ -505,15 +505,17 @@ def _apply(definition, entry, cleaned):
     entry.schema_version = definition.schema_version
 
 
-def _index_rows(definition, entries):
-    """EntryValue rows of `entries` (their indexed fields), replacing what they had."""
+def _index_rows(definition, entries, *, fresh=False):
+    """EntryValue rows of `entries` (their indexed fields), replacing what they had (`fresh`: new entries)."""
     indexed = [f for f in definition.fields.all() if f.indexed and not f.removed]
     if not indexed:
         return
-    EntryValue.objects.filter(entry_id__in=[e.pk for e in entries], field__in=indexed).delete()
-    rows = [EntryValue(entry_id=e.pk, field=f, text=text, number=number)
-            for e in entries for f in indexed for text, number in types.index_value(f, e.data.get(f.key))]
-    EntryValue.objects.bulk_create(rows, batch_size=5000)
+    if not fresh:
+        pks = [e.pk for e in entries]
+        for start in range(0, len(pks), 500):
+            EntryValue.objects.filter(entry_id__in=pks[start:start + 500], field__in=indexed).delete()
+    _raw_insert(EntryValue, VALUE_FIELDS, [(e.pk, f.pk, text, number) for e in entries for f in indexed
+                                           for text, number in types.index_value(f, e.data.get(f.key))])
 
 
 def personal_keys(definition):
@@ -642,6 +644,13 @@ def entry_update(*, actor, entry, raw, expected_version, files=None, note=""):
 # --- bulk (the import engine) -----------------------------------------------------------------------
 
 
+def _with_fields(definition):
+    """The definition with its fields loaded once (a bulk write reads them for every row)."""
+    if "fields" in getattr(definition, "_prefetched_objects_cache", {}):
+        return definition
+    return LedgerDefinition.objects.prefetch_related("fields__dictionary__entries").get(pk=definition.pk)
+
+
 def _entry_state(definition, now):
     """State and timestamps of a row written straight into the ledger — as the workflow's first step leaves it."""
     if definition.workflow == Workflow.SHARED:
@@ -649,20 +658,42 @@ def _entry_state(definition, now):
     return {"state": ItemState.IN_PROGRESS, "assigned_at": now, "accepted_at": now}
 
 
-def _insert_entries(entries):
-    """The ledgers_ledgerentry part of multi-table rows whose Item part is already inserted (Django's
-    bulk_create refuses multi-table inheritance): one executemany."""
-    opts = LedgerEntry._meta
-    columns = [opts.get_field("item_ptr").column, opts.get_field("definition").column,
-               opts.get_field("schema_version").column, opts.get_field("data").column]
-    data_field = opts.get_field("data")
+def _raw_insert(model, fields, rows):
+    """INSERT rows (tuples in the order of `fields`) with one executemany — the bulk path of an import, without
+    building a model instance per row. Values are prepared by their fields (dates, JSON, decimals)."""
+    if not rows:
+        return
     qn = connection.ops.quote_name
-    sql = (f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(c) for c in columns)}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
-    rows = [(e.pk, e.definition_id, e.schema_version, data_field.get_db_prep_value(e.data, connection))
-            for e in entries]
+    preps = [f.get_db_prep_save if f.get_internal_type() in PREPARED_TYPES else None for f in fields]
+    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    prepared = [tuple(v if prep is None or v is None else prep(v, connection) for v, prep in zip(row, preps, strict=True))
+                for row in rows]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        for start in range(0, len(prepared), 5000):
+            cursor.executemany(sql, prepared[start:start + 5000])
+
+
+PREPARED_TYPES = {"DateTimeField", "DateField", "DecimalField", "JSONField"}
+
+
+def _allocate_item_ids(count):
+    """`count` new Item ids, taken before the insert so each entry row can name its Item: PostgreSQL's
+    sequence, or on SQLite the next ids above the largest (the writing transaction holds the write lock)."""
+    table = Item._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                           [table, count])
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
+        first = cursor.fetchone()[0] + 1
+    return list(range(first, first + count))
+
+
+ITEM_FIELDS = [f for f in Item._meta.concrete_fields if not f.primary_key]
+ENTRY_FIELDS = [LedgerEntry._meta.get_field(name) for name in ("item_ptr", "definition", "schema_version", "data")]
+VALUE_FIELDS = [EntryValue._meta.get_field(name) for name in ("entry", "field", "text", "number")]
 
 
 def entries_create_bulk(*, actor, definition, rows, batch, record, at=None):
@@ -672,6 +703,7 @@ def entries_create_bulk(*, actor, definition, rows, batch, record, at=None):
     Call inside the caller's transaction (the import's: all or nothing)."""
     if not rows:
         return []
+    definition = _with_fields(definition)
     now = at or timezone.now()
     numbers = next_numbers(definition.prefix, timezone.localtime(now).year, len(rows))
     thresholds = Thresholds.for_day(timezone.localtime(now).date())
@@ -683,13 +715,13 @@ def entries_create_bulk(*, actor, definition, rows, batch, record, at=None):
         _apply(definition, entry, cleaned)
         entry.light, entry.light_reason = compute_light(entry, thresholds=thresholds)
         entries.append(entry)
-    items = [Item(**{f.attname: getattr(e, f.attname) for f in Item._meta.concrete_fields if not f.primary_key})
-             for e in entries]
-    Item.objects.bulk_create(items, batch_size=1000)
-    for entry, item in zip(entries, items, strict=True):
-        entry.pk = entry.id = entry.item_ptr_id = item.pk
-    _insert_entries(entries)
-    _index_rows(definition, entries)
+    for entry, pk in zip(entries, _allocate_item_ids(len(entries)), strict=True):
+        entry.pk = entry.id = entry.item_ptr_id = pk
+    id_field = Item._meta.pk
+    _raw_insert(Item, [id_field, *ITEM_FIELDS],
+                [(e.pk, *(getattr(e, f.attname) for f in ITEM_FIELDS)) for e in entries])
+    _raw_insert(LedgerEntry, ENTRY_FIELDS, [(e.pk, e.definition_id, e.schema_version, e.data) for e in entries])
+    _index_rows(definition, entries, fresh=True)
     record(entries)
     return entries
 
@@ -699,6 +731,7 @@ def entries_update_bulk(*, actor, definition, changes, record):
     `record(pairs of (entry, before snapshot))` writes the audit diff and timeline line of each."""
     if not changes:
         return []
+    definition = _with_fields(definition)
     thresholds = Thresholds.for_day(timezone.localdate())
     pairs, now = [], timezone.now()
     for entry, cleaned in changes:
