@@ -5,6 +5,7 @@ import json
 from django.db import transaction
 from django.utils import timezone
 
+from core.bulk import insert_many
 from core.masking import mask
 from core.requestcontext import current
 
@@ -117,34 +118,40 @@ def audit_record(*, action, obj=None, actor=None, before=None, after=None, messa
 @transaction.atomic
 def audit_record_many(entries, *, actor=None):
     """Append many rows at once (an import's rows): one lock on the chain head, the chain computed in order,
-    one bulk insert. `entries`: dicts of audit_record's keyword arguments (action, obj or object_type/id/repr,
-    before, after, message)."""
+    one prepared INSERT executed for every row (core.bulk). `entries`: dicts of audit_record's keyword
+    arguments (action, obj or object_type/id/repr, before, after, message)."""
     ctx = current()
     actor = actor if actor is not None else ctx.actor()
     user_id, actor_name, unit_name = _user_fields(actor)
     head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     prev, rows, now = head.last_hash, [], timezone.now()
+    common = {"time": now, "user_id": user_id, "username": actor_name, "unit_name": unit_name, "ip": ctx.ip,
+              "request_id": ctx.request_id, "source": ctx.source}
     for entry in entries:
         obj = entry.get("obj")
         values = {
-            "time": now, "user_id": user_id, "username": actor_name, "unit_name": unit_name, "ip": ctx.ip,
-            "request_id": ctx.request_id, "source": ctx.source, "action": entry["action"],
-            "outcome": entry.get("outcome", AuditOutcome.SUCCESS),
+            **common, "action": entry["action"], "outcome": entry.get("outcome", AuditOutcome.SUCCESS),
             "object_type": entry.get("object_type") or (obj._meta.label_lower if obj is not None else ""),
             "object_id": str(entry.get("object_id") or (obj.pk if obj is not None else "") or ""),
             "object_repr": (entry.get("object_repr") or (str(obj) if obj is not None else ""))[:300],
             "message": str(entry.get("message", "")),
-            "before": entry.get("before"), "after": entry.get("after"),
+            # as the database returns JSON (the digest is computed over exactly that)
+            "before": _as_stored(entry.get("before")), "after": _as_stored(entry.get("after")),
         }
-        for name in ("before", "after"):
-            if values[name] is not None:
-                values[name] = json.loads(json.dumps(values[name], ensure_ascii=False, default=str))
         digest = row_digest(prev, values)
         rows.append(AuditLog(prev_hash=prev, hash=digest, **values))
         prev = digest
-    AuditLog.objects.bulk_create(rows, batch_size=2000)
+    insert_many(AuditLog, rows)
     AuditChainHead.objects.filter(pk=1).update(last_hash=prev)
     return rows
+
+
+def _as_stored(value):
+    if value is None:
+        return None
+    if isinstance(value, dict) and all(isinstance(v, (str, int, bool)) or v is None for v in value.values()):
+        return value  # already what JSON gives back (snapshots are mostly flat strings and numbers)
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
 def audit_change(action, obj, *, actor=None, before=None, message=""):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record_many, diff, snapshot
+from core.bulk import insert_many
 from items.models import Item, ItemAction
 
 IMPORT_ACTION = "import"
@@ -25,10 +26,10 @@ def _timeline(rows, actor, note, batch):
     now = timezone.now()
     unit_id = getattr(actor, "unit_id", None)
     name = actor.get_full_name() or actor.get_username() if actor is not None else ""
-    ItemAction.objects.bulk_create([
+    insert_many(ItemAction, [
         ItemAction(item_id=item.pk, action=IMPORT_ACTION, actor=actor, actor_name=name, unit_id=unit_id, time=now,
                    from_state=item.state, to_state=item.state, note=note, data={"batch": batch.number})
-        for item in items], batch_size=2000)
+        for item in items])
 
 
 def record_created(rows, *, actor, batch):

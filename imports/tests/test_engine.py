@@ -105,3 +105,14 @@ def test_another_towns_user_cannot_update_by_key(town_a, town_b, enterprise_impo
     other = run_import(town_b, "enterprises.enterprise", workbook(rows(1)))
     assert other.error_count == 1
     assert "无权修改" in ImportIssue.objects.get(batch=other).message_zh
+
+
+@pytest.mark.django_db
+def test_the_audit_chain_written_in_bulk_verifies(town_a, enterprise_import, run_import):
+    from audit.services import audit_record_many, audit_verify
+
+    batch = run_import(town_a, "enterprises.enterprise", workbook(rows(2)))
+    services.batch_commit(actor=town_a, batch=batch, expected_version=batch.version)
+    audit_record_many([{"action": "create", "object_type": "x", "object_id": i, "after": {"n": i, "f": 1.5}}
+                       for i in range(3)], actor=town_a)
+    assert audit_verify() == []
