@@ -5,7 +5,7 @@ import json
 from django.db import transaction
 from django.utils import timezone
 
-from core.bulk import insert_many
+from core.bulk import insert_rows
 from core.masking import mask
 from core.requestcontext import current
 
@@ -139,9 +139,10 @@ def audit_record_many(entries, *, actor=None):
             "before": _as_stored(entry.get("before")), "after": _as_stored(entry.get("after")),
         }
         digest = row_digest(prev, values)
-        rows.append(AuditLog(prev_hash=prev, hash=digest, **values))
+        values["prev_hash"], values["hash"] = prev, digest
+        rows.append(values)
         prev = digest
-    insert_many(AuditLog, rows)
+    insert_rows(AuditLog, rows)
     AuditChainHead.objects.filter(pk=1).update(last_hash=prev)
     return rows
 

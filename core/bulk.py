@@ -1,4 +1,4 @@
-"""insert_many — unsaved model instances written with one prepared INSERT run by executemany.
+"""insert_many / insert_rows — rows written with one prepared INSERT run by executemany.
 
 Django's bulk_create compiles one multi-row INSERT per batch, and SQLite's 999-parameter limit makes those
 batches a few dozen rows long: 100,000 audit rows are thousands of compiled statements. A single-row
@@ -30,3 +30,26 @@ def insert_many(model, objs, *, fields=None):
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start:start + 5000])
     return len(rows)
+
+
+def insert_rows(model, rows):
+    """INSERT plain dicts {field name: value} (every dict with the same keys) — no model instance per row.
+    Values are prepared by their fields (JSON, dates) once per value as save() would; plain strings and
+    numbers pass as they are."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    opts = model._meta
+    columns = [opts.get_field(name) for name in rows[0]]
+    plain = [f.get_internal_type() in ("CharField", "TextField", "BigIntegerField", "IntegerField",
+                                       "PositiveIntegerField", "PositiveSmallIntegerField") for f in columns]
+    qn = connection.ops.quote_name
+    sql = (f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in columns)}) "
+           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    names = list(rows[0])
+    prepared = [tuple(row[n] if p else f.get_db_prep_save(row[n], connection)
+                      for n, f, p in zip(names, columns, plain, strict=True)) for row in rows]
+    with connection.cursor() as cursor:
+        for start in range(0, len(prepared), 5000):
+            cursor.executemany(sql, prepared[start:start + 5000])
+    return len(prepared)

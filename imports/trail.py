@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record_many, diff, snapshot
-from core.bulk import insert_many
+from core.bulk import insert_rows
 from items.models import Item, ItemAction
 
 IMPORT_ACTION = "import"
@@ -26,9 +26,11 @@ def _timeline(rows, actor, note, batch):
     now = timezone.now()
     unit_id = getattr(actor, "unit_id", None)
     name = actor.get_full_name() or actor.get_username() if actor is not None else ""
-    insert_many(ItemAction, [
-        ItemAction(item_id=item.pk, action=IMPORT_ACTION, actor=actor, actor_name=name, unit_id=unit_id, time=now,
-                   from_state=item.state, to_state=item.state, note=note, data={"batch": batch.number})
+    actor_id = getattr(actor, "pk", None)
+    insert_rows(ItemAction, [
+        {"item": item.pk, "action": IMPORT_ACTION, "actor": actor_id, "actor_name": name, "unit": unit_id, "time": now,
+         "from_state": item.state, "to_state": item.state, "note": note, "data": {"batch": batch.number},
+         "reason_code": "", "request_key": None}
         for item in items])
 
 
