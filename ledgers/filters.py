@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from accounts.personal import may_see_personal_data
-from items.filters import ItemFilter
+from items.views import ItemPageFilter
 from org.models import Area, Person, Unit
 
 from . import fields as types
@@ -64,16 +64,23 @@ class JsonTextFilter(django_filters.CharFilter):
         super().__init__(*args, field_name=f"data__{ledger_field.key}", lookup_expr="icontains", **kwargs)
 
 
-class LedgerFilterSet(ItemFilter):
-    """ItemFilter and the ledger's own filters; `definition` is set on each built class."""
+class LedgerFilterSet(ItemPageFilter):
+    """The item list's filters (as the item list page shows them) and the ledger's own; `definition` is set on
+    each built class. The filters that mean nothing within one ledger (kind, body, level, parent) are left out."""
 
     definition = None
+    kind = body = supervision_level = parent = area = None
+    # which ledger: carried by the filter form so a filtered page stays on it (the view reads it)
+    ledger = django_filters.CharFilter(method="keep", widget=forms.HiddenInput)
     # exactly this unit (the dashboard's per-unit figures; `unit` is the unit and those below it)
     lead_unit = django_filters.NumberFilter(field_name="lead_unit_id", widget=forms.HiddenInput)
 
     class Meta:
         model = LedgerEntry
         fields = []
+
+    def keep(self, qs, name, value):
+        return qs
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
