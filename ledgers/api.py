@@ -33,6 +33,9 @@ from .validation import UNIT_KEY, Lookups
 
 class LedgerFieldSerializer(serializers.ModelSerializer):
     dictionary = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    type = serializers.CharField(read_only=True, help_text="text, long_text, integer, decimal, date, datetime, "
+                                                            "boolean, choice, multi_choice, unit, area, person, "
+                                                            "phone, id_number, attachment, computed")
 
     class Meta:
         model = LedgerField
