@@ -296,6 +296,9 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "InspectionStateEnum": "supervision.models.InspectionState",
     "NoticeStateEnum": "supervision.models.NoticeState",
     "BulletinStateEnum": "supervision.models.BulletinState",
+    "ImportIssueSeverityEnum": "imports.models.IssueSeverity",
+    "FindingSeverityEnum": "supervision.models.Severity",
+    "ImportBatchStateEnum": "imports.models.BatchState",
 })
 
 # Background jobs (imports, reports, reminders, lights): Django's Tasks API (the django-tasks backport); the
