@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from imports.reading import UnreadableFile, detect_table, open_book
 from imports.targets import FieldType as T
+from org.models import Unit
 
 from .models import FieldType
 
@@ -28,15 +29,19 @@ def propose(data, name):
     except UnreadableFile as exc:
         raise ValidationError(exc.message) from None
     rows, unit_label = [], ""
+    units = {name for pair in Unit.objects.filter(is_active=True).values_list("name", "short_name") for name in pair
+             if name}
     for i, column in enumerate(table.columns, start=1):
         label = (column.label or column.header or "").strip()[:50]
         if not label or label in ("序号", "编号"):
             continue
-        if not unit_label and label in UNIT_HEADERS:
+        names_units = bool(column.samples) and all(s in units for s in column.samples)
+        if not unit_label and (label in UNIT_HEADERS or names_units):
             unit_label = label  # the responsible unit is the ledger's own field, not a custom one
             continue
-        kind = TYPES.get(column.guessed_type, FieldType.TEXT)
-        unit = column.unit if kind == FieldType.DECIMAL and column.unit in ("元", "万元", "亿元", "%") else ""
+        kind = FieldType.UNIT if names_units else TYPES.get(column.guessed_type, FieldType.TEXT)
+        header_unit = column.unit or table.sheet_unit  # the column's own, or the sheet's 单位：万元 line
+        unit = header_unit if kind == FieldType.DECIMAL and header_unit in ("元", "万元", "亿元", "%") else ""
         if column.guessed_type == T.PERCENT:
             unit = "%"
         if kind == FieldType.DECIMAL and not unit:
