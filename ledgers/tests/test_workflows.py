@@ -87,3 +87,21 @@ def test_a_todo_list_and_the_item_list_show_entries_under_their_ledgers_name(dis
     assert dispute.number in page
     export = client_for(town_a).get("/items/", {"kind": dispute.kind, "export": "xlsx"})
     assert export.status_code == 200
+
+
+@pytest.mark.dates
+def test_the_periodic_recompute_applies_the_ledgers_own_yellow_threshold(hazards, demo, supervisor):
+    from items.calendar import add_workdays
+    from items.lights import recompute_all
+    from items.models import Item
+
+    today = timezone.localdate()
+    soon = add_workdays(today, 5)  # inside the ledger's 5 working days, outside the shared 3
+    entry = services.entry_create(actor=supervisor, definition=hazards, raw={
+        "lead_unit": demo.units["罗家镇"].pk, "place": "农贸市场", "type": "燃气安全", "level": "一般隐患",
+        "found_on": today.isoformat(), "finding": "软管老化", "rectify_by": soon.isoformat()})
+    assert entry.light == "yellow"
+    Item.objects.filter(pk=entry.pk).update(light="green", light_reason="")
+    recompute_all(today)
+    entry.refresh_from_db()
+    assert (entry.light, entry.light_reason) == ("yellow", "5个工作日内到期")
