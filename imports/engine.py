@@ -764,6 +764,8 @@ def start_commit(*, actor, batch, expected_version):
                 "state": locked.get_state_display()})
         if locked.error_count:
             raise ValidationError(_("文件中还有 %(n)s 处错误，请修改文件后重新上传。") % {"n": locked.error_count})
+        if locked.plan_digest == "stale":
+            raise ValidationError(_("数据在预览之后发生了变化（有记录被他人修改或新增），请重新检查后再导入。"))
         if not (locked.rows_create or locked.rows_update):
             raise ValidationError(_("没有需要新增或更新的行。"))
         locked.state, locked.phase, locked.committed_by = BatchState.COMMITTING, "commit", actor

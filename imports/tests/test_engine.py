@@ -116,3 +116,24 @@ def test_the_audit_chain_written_in_bulk_verifies(town_a, enterprise_import, run
     audit_record_many([{"action": "create", "object_type": "x", "object_id": i, "after": {"n": i, "f": 1.5}}
                        for i in range(3)], actor=town_a)
     assert audit_verify() == []
+
+
+@pytest.mark.django_db
+def test_a_row_changed_after_the_preview_rolls_the_commit_back(town_a, enterprise_import, run_import):
+    from enterprises.services import enterprise_update
+
+    first = run_import(town_a, "enterprises.enterprise", workbook(rows(2)))
+    services.batch_commit(actor=town_a, batch=first, expected_version=first.version)
+    changed = rows(2)
+    changed[0] = changed[0][:3] + ("规下",) + changed[0][4:]
+    changed += rows(1, start=3)
+    batch = run_import(town_a, "enterprises.enterprise", workbook(changed))
+    assert (batch.rows_update, batch.rows_create) == (1, 1)
+    # meanwhile someone sets the scale the file sets: the plan the preview showed no longer holds
+    target = Enterprise.objects.get(credit_code=make_credit_code(101))
+    enterprise_update(actor=town_a, enterprise=target, data={"scale": "below"}, expected_version=target.version)
+    batch = services.batch_commit(actor=town_a, batch=batch, expected_version=batch.version)
+    assert batch.state == BatchState.CHECKED and "重新检查" in batch.message
+    assert not Enterprise.objects.filter(credit_code=make_credit_code(103)).exists()  # nothing written
+    with pytest.raises(ValidationError, match="重新检查"):
+        services.batch_commit(actor=town_a, batch=batch, expected_version=batch.version)
