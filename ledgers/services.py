@@ -699,7 +699,10 @@ def _allocate_item_ids(count):
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                            [table, count])
             return [row[0] for row in cursor.fetchall()]
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
+        # AUTOINCREMENT never reuses an id: start above the largest ever given (sqlite_sequence), not only the
+        # largest still there
+        cursor.execute(f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+                       f"COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0))", [table])
         first = cursor.fetchone()[0] + 1
     return list(range(first, first + count))
 
