@@ -535,6 +535,7 @@ def classify_row(values) -> str:
 _DATE_TEXT = re.compile(r"^\d{4}\s*[./\-年]\s*\d{1,2}\s*[./\-月]\s*\d{1,2}\s*日?$")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _IDNO = re.compile(r"^\d{17}[\dXx]$")
+AREA_HINT = re.compile(r"区划|村|社区|镇街|乡镇|街道|属地|地点|区域")
 _BOOL_WORDS = {"是", "否", "有", "无", "√", "×", "✓", "✗"}
 
 
@@ -562,10 +563,12 @@ def _guess(column, values, known):
     if not values:
         return FieldType.TEXT
     texts = [_cell_text(v) for v in values]
-    for kind, type_ in (("unit", FieldType.UNIT), ("area", FieldType.AREA)):
-        names = known.get(kind)
-        if names and all(norm(t) in names for t in texts):
-            return type_
+    matches = [type_ for kind, type_ in (("unit", FieldType.UNIT), ("area", FieldType.AREA))
+               if known.get(kind) and all(norm(t) in known[kind] for t in texts)]
+    if len(matches) == 2:  # a village is an area and its committee's short name: the header decides
+        return FieldType.UNIT if "单位" in header or not AREA_HINT.search(header) else FieldType.AREA
+    if matches:
+        return matches[0]
     if all(isinstance(v, (datetime.date, datetime.datetime)) or _DATE_TEXT.match(t) for v, t in zip(values, texts, strict=True)):
         has_time = any(isinstance(v, datetime.datetime) and (v.hour or v.minute) for v in values)
         return FieldType.DATETIME if has_time else FieldType.DATE

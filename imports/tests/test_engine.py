@@ -9,6 +9,7 @@ from enterprises.models import Enterprise
 from enterprises.tests.conftest import make_credit_code
 from imports import services
 from imports.models import BatchState, ImportIssue
+from imports.targets import get_target
 
 from .workbooks import office_xlsx
 
@@ -137,3 +138,30 @@ def test_a_row_changed_after_the_preview_rolls_the_commit_back(town_a, enterpris
     assert not Enterprise.objects.filter(credit_code=make_credit_code(103)).exists()  # nothing written
     with pytest.raises(ValidationError, match="重新检查"):
         services.batch_commit(actor=town_a, batch=batch, expected_version=batch.version)
+
+
+@pytest.mark.django_db
+def test_the_mapping_is_remembered_for_the_ledger(town_a, enterprise_import, run_import):
+    from .workbooks import csv_bytes
+
+    headers = ["代码", "企业名称", "所在区划"]  # "代码" is no synonym: mapped by hand once
+    data = csv_bytes(headers, [[make_credit_code(301), "记忆企业", "谢埠村"]])
+    batch = services.batch_upload(actor=town_a, target=get_target("enterprises.enterprise"), data=data, name="a.csv")
+    assert "0" not in batch.mapping
+    batch = services.batch_set_mapping(actor=town_a, batch=batch, mapping={**batch.mapping, "0": "credit_code"},
+                                       expected_version=batch.version)
+    batch = services.batch_check(actor=town_a, batch=batch)
+    services.batch_commit(actor=town_a, batch=batch, expected_version=batch.version)
+    again = run_import(town_a, "enterprises.enterprise", csv_bytes(headers, [[make_credit_code(302), "记忆企业二", "谢埠村"]]),
+                       name="b.csv")
+    assert again.mapping["0"] == "credit_code" and again.rows_create == 1
+
+
+@pytest.mark.django_db
+def test_unit_and_area_columns_are_guessed_from_the_organisations_names(demo):
+    from imports.reading import detect_workbook
+
+    from .workbooks import simple_xlsx
+
+    table = detect_workbook(simple_xlsx(["事项", "责任单位", "所在村"], [["甲", "罗家镇", "谢埠村"], ["乙", "塘山镇", "塘山村"]]))
+    assert [str(c.guessed_type) for c in table.columns] == ["text", "unit", "area"]
