@@ -104,25 +104,27 @@ def hand_written(definition, user):
     matching = ("SELECT v1.entry_id FROM ledgers_entryvalue v1 WHERE v1.field_id = %s AND v1.text >= %s "
                 "AND v1.text <= %s AND EXISTS (SELECT 1 FROM ledgers_entryvalue v2 WHERE v2.entry_id = v1.entry_id "
                 "AND v2.field_id = %s AND v2.text = %s)")
-    count = sql(f"SELECT COUNT(*) FROM items_item i WHERE i.id IN ({matching}){where}", params)[0][0]
+    # one pass over the index probes gives the count and the page's ids; then the 30 rows by primary key
+    ids = [r[0] for r in sql(f"SELECT i.id FROM items_item i WHERE i.id IN ({matching}){where} ORDER BY i.id DESC",
+                             params)]
+    count, page = len(ids), ids[:30]
+    marks = ", ".join(["%s"] * len(page)) or "NULL"
     rows = sql(f"SELECT i.id, i.number, i.title, i.state, i.light, i.light_reason, u.id, u.name, u.short_name, e.data "
                f"FROM items_item i JOIN ledgers_ledgerentry e ON e.item_ptr_id = i.id "
-               f"LEFT JOIN org_unit u ON u.id = i.lead_unit_id WHERE i.id IN ({matching}){where} "
-               f"ORDER BY i.id DESC LIMIT 30", params)
+               f"LEFT JOIN org_unit u ON u.id = i.lead_unit_id WHERE i.id IN ({marks}) ORDER BY i.id DESC", page)
     return count, [r[0] for r in rows]
 
 
 def selector(definition, user):
-    from django.core.paginator import Paginator
     from django.http import QueryDict
 
     from ledgers import selectors
-    from ledgers.filters import filterset_for
+    from ledgers.filters import MatchingIdsPaginator, filterset_for
 
     definition = selectors.definition_by_code("disputes")  # as the page reads it: fields and dictionaries loaded
     qs = selectors.entry_list(user, definition)
     fs = filterset_for(definition, user)(QueryDict(QUERY), queryset=qs)
-    page = Paginator(fs.qs.order_by("-pk"), 30).get_page(1)
+    page = MatchingIdsPaginator(fs.qs.order_by("-pk"), 30).get_page(1)  # the list view's paginator here
     return page.paginator.count, [e.pk for e in page.object_list]
 
 

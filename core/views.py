@@ -75,6 +75,7 @@ class ObjectListView(ScopedViewMixin, View):
     export_name = None
     add_url = None
     paginate_by = 50
+    paginator_class = Paginator  # a list may count and page its rows its own way (ledgers.views.EntryList)
     default_ordering = None
 
     def filtered(self):
@@ -99,7 +100,7 @@ class ObjectListView(ScopedViewMixin, View):
         qs = self.filtered()
         if request.GET.get("export") == "xlsx":
             return self.export(qs)
-        page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
+        page = self.paginator_class(qs, self.paginate_by).get_page(request.GET.get("page"))
         rows = [(obj, [c.html(obj, request.user) for c in self.columns]) for obj in page.object_list]
         params = request.GET.copy()
         params.pop("page", None)

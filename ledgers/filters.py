@@ -10,7 +10,10 @@ from decimal import Decimal, InvalidOperation
 
 import django_filters
 from django import forms
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.sql.where import WhereNode
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from accounts.personal import may_see_personal_data
@@ -90,6 +93,7 @@ class LedgerFilterSet(ItemPageFilter):
                 found = f.condition(self.form.cleaned_data.get(name))
                 if found is not None:
                     conditions.append(found)
+        self.narrowed_by_values = bool(conditions)
         return filter_by_values(queryset, conditions)
 
 
@@ -155,3 +159,29 @@ def filterset_for(definition, user=None):
         else:
             attrs[f.key] = ValueFilter(label=label, ledger_field=f, field_class=forms.CharField)
     return type(f"LedgerFilterSet_{definition.code}", (LedgerFilterSet,), attrs)
+
+
+class MatchingIdsPaginator(Paginator):
+    """Pages of a list narrowed by custom-field conditions: the matching ids are read once, in the list's order
+    (the index probes the count and the page would each repeat), counted, and the page's rows fetched by
+    primary key. Only for such lists — their matches are a fraction of the ledger; an unfiltered list keeps
+    the plain COUNT and LIMIT."""
+
+    def _ids(self):
+        if not hasattr(self, "_matching"):
+            self._matching = list(self.object_list.values_list("pk", flat=True))
+        return self._matching
+
+    @cached_property
+    def count(self):
+        return len(self._ids())
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = self._ids()[bottom:bottom + self.per_page]
+        # the same select_related and deferred columns, without the conditions: the ids already satisfy them
+        rows_qs = self.object_list.all()
+        rows_qs.query.where = WhereNode()
+        rows = {obj.pk: obj for obj in rows_qs.filter(pk__in=ids).order_by()}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)

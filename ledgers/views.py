@@ -4,6 +4,7 @@ and entry page (items.kit: actions and timeline). Thin: input → services / sel
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +25,7 @@ from items.templatetags.item_tags import light_badge_html, state_badge_html
 
 from . import fields as types
 from . import selectors, services
-from .filters import filterset_for
+from .filters import MatchingIdsPaginator, filterset_for
 from .forms import (
     DefinitionForm,
     DictionaryForm,
@@ -313,6 +314,11 @@ class EntryList(ObjectListView):
     @property
     def filterset(self):
         return filterset_for(self.definition, self.request.user) if self.definition else None
+
+    @property
+    def paginator_class(self):
+        narrowed = getattr(getattr(self, "filter", None), "narrowed_by_values", False)
+        return MatchingIdsPaginator if narrowed else Paginator
 
     @property
     def title(self):

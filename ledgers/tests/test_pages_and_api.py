@@ -128,3 +128,22 @@ def test_only_the_administrator_opens_the_definition_pages(disputes, town_a, lea
     assert client_for(town_a).get(url).status_code == 404
     assert client_for(leader).get(url).status_code == 404
     assert client_for(town_a).post(url, {"name": "x"}).status_code == 404
+
+
+def test_a_list_narrowed_by_custom_fields_pages_from_one_read_of_its_ids(disputes, demo, town_a):
+    from django.http import QueryDict
+
+    from ledgers.filters import MatchingIdsPaginator, filterset_for
+    from ledgers.selectors import entry_list
+
+    made = [services.entry_create(actor=town_a, definition=disputes, raw=dispute_raw(demo, type="婚姻家庭"))
+            for _ in range(3)]
+    services.entry_create(actor=town_a, definition=disputes, raw=dispute_raw(demo, type="邻里纠纷"))
+    fs = filterset_for(disputes, town_a)(QueryDict("ledger=disputes&type=marriage"), queryset=entry_list(town_a, disputes))
+    assert fs.qs is not None and fs.narrowed_by_values
+    paginator = MatchingIdsPaginator(fs.qs, 2)
+    assert paginator.count == 3 and paginator.num_pages == 2
+    newest_first = [e.pk for e in reversed(made)]
+    assert [e.pk for e in paginator.page(1)] == newest_first[:2]
+    assert [e.pk for e in paginator.page(2)] == newest_first[2:]
+    assert paginator.page(1)[0].lead_unit.name  # the list's select_related kept
