@@ -10,9 +10,10 @@ class FundsConfig(AppConfig):
         from core.navigation import add_section
         from imports.targets import register
 
-        from .imports import AllocationTarget
+        from .imports import AllocationTarget, DisbursementTarget
 
         register(AllocationTarget())
+        register(DisbursementTarget())
         add_section(_("资金保障"), [
             {"label": _("资金看板"), "url": "funds:dashboard", "icon": "cash-coin"},
             {"label": _("资金安排"), "url": "funds:allocation_list", "icon": "wallet2"},

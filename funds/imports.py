@@ -16,7 +16,7 @@ from items.models import Item
 from org.models import Body
 
 from . import services
-from .models import Allocation, FundSource
+from .models import Allocation, Disbursement, FundSource
 
 
 def _bodies():
@@ -85,3 +85,59 @@ class AllocationTarget(DryRunTarget):
 
     def delete_one(self, row, *, actor, batch):
         delete_object(Allocation.objects.get(pk=row.pk), actor=actor, expected_version=TRUSTED)
+
+
+class DisbursementTarget(DryRunTarget):
+    """Disbursements (资金拨付) against allocations, each named by its item's number, source and 下达日期; key
+    凭证号 (the voucher), so a file sent twice adds nothing twice. funds.services.disbursement_create refuses a
+    total above the allocation — in the preview too."""
+
+    code = "funds.disbursement"
+    label = gettext_lazy("资金拨付")
+    model = Disbursement
+    keys = (("document_no",),)
+    fields = (
+        TargetField("item_number", gettext_lazy("事项编号"), required=True, synonyms=("项目编号", "编号")),
+        TargetField("source", gettext_lazy("资金来源"), FieldType.CHOICE, required=True,
+                    choices=tuple((v, str(label)) for v, label in FundSource.choices), synonyms=("来源",)),
+        TargetField("allocation_date", gettext_lazy("下达日期"), FieldType.DATE, required=True),
+        TargetField("amount", gettext_lazy("拨付金额"), FieldType.DECIMAL, unit="万元", required=True,
+                    synonyms=("金额", "支付金额")),
+        TargetField("date", gettext_lazy("拨付日期"), FieldType.DATE, required=True, synonyms=("支付日期",)),
+        TargetField("document_no", gettext_lazy("凭证号"), required=True, synonyms=("凭证编号", "支付凭证号")),
+        TargetField("note", gettext_lazy("说明"), FieldType.LONG_TEXT, synonyms=("备注",)),
+    )
+
+    def may_import(self, actor):
+        return dispatchable_bodies(actor, _bodies()).exists()
+
+    def queryset(self, actor):
+        return visible_to(actor, Disbursement.objects.all())
+
+    def may_change(self, row, actor):
+        return False  # a disbursement is not edited: a wrong one is reversed by the funds group
+
+    def find_existing(self, keys, *, key_fields, actor):
+        wanted = {str(k[0]).strip(): k for k in keys}
+        return {wanted[d.document_no]: d for d in Disbursement.objects.filter(document_no__in=list(wanted))}
+
+    def values_of(self, row, options=None):
+        a = row.allocation
+        return {"item_number": a.item.number, "source": a.source, "allocation_date": a.date, "amount": row.amount,
+                "date": row.date, "document_no": row.document_no, "note": row.note}
+
+    def create_one(self, values, *, actor, batch, options):
+        number = str(values.get("item_number") or "").strip().upper()
+        allocation = Allocation.objects.filter(item__number=number, source=values.get("source"),
+                                               date=values.get("allocation_date")).first()
+        if allocation is None or not visible_to(actor, Allocation.objects.filter(pk=allocation.pk)).exists():
+            raise ValidationError({"item_number": _("没有这笔资金安排（事项编号、资金来源、下达日期须与资金安排一致）。")})
+        return services.disbursement_create(actor=actor, allocation=allocation, amount=values.get("amount"),
+                                            date=values.get("date"), document_no=values.get("document_no") or "",
+                                            note=values.get("note") or "")
+
+    def update_one(self, row, changes, *, actor, batch, options, undo=False):
+        raise ValidationError(_("已登记的拨付不能通过导入修改。"))
+
+    def delete_one(self, row, *, actor, batch):
+        delete_object(Disbursement.objects.get(pk=row.pk), actor=actor)

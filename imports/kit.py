@@ -128,29 +128,48 @@ class DryRunTarget(FormTarget):
 
     form_class = None
 
-    def validate(self, values, *, actor, existing=None, options=None):
+    def _apply(self, values, existing, *, actor, options, ref):
+        if existing is None:
+            self.create_one(values, actor=actor, batch=ref, options=options)
+            return
+        current = self.values_of(existing, options=options)
+        changes = {n: v for n, v in values.items() if current.get(n) != v}
+        if changes:
+            self.update_one(type(existing)._default_manager.get(pk=existing.pk), changes, actor=actor, batch=ref,
+                            options=options)
+
+    def validate_rows(self, rows, *, actor, existing, options=None):
+        """The rows applied in order inside one savepoint (each in its own, so a refused row leaves the others
+        going) and all rolled back: a later row sees what the earlier ones did, as in the commit — two
+        disbursements of one file that together exceed their allocation are refused in the preview (within a
+        chunk of the engine's, 1,000 rows; the commit checks the rest)."""
         from django.db import transaction
 
         from .targets import BatchRef
 
         ref = BatchRef(pk=0, number="—", target_code=self.code)
+        results = []
         try:
             with transaction.atomic():
-                if existing is None:
-                    self.create_one(values, actor=actor, batch=ref, options=options)
-                else:
-                    current = self.values_of(existing, options=options)
-                    changes = {n: v for n, v in values.items() if current.get(n) != v}
-                    if changes:
-                        self.update_one(type(existing)._default_manager.get(pk=existing.pk), changes, actor=actor,
-                                        batch=ref, options=options)
+                for values, current in zip(rows, existing, strict=True):
+                    try:
+                        with transaction.atomic():
+                            self._apply(values, current, actor=actor, options=options, ref=ref)
+                        results.append(values)
+                    except ValidationError as exc:
+                        results.append(exc)
+                    except DomainError as exc:  # a refusal (403) or conflict: the row's error
+                        results.append(ValidationError(exc.message))
                 raise _DryRun
         except _DryRun:
-            return values
-        except ValidationError:
-            raise
-        except DomainError as exc:  # a refusal (403) or conflict: the row's error
-            raise ValidationError(exc.message) from None
+            pass
+        return iter(results)
+
+    def validate(self, values, *, actor, existing=None, options=None):
+        result = next(self.validate_rows([values], actor=actor, existing=[existing], options=options))
+        if isinstance(result, ValidationError):
+            raise result
+        return result
 
 
 __all__ = ["FormTarget", "DryRunTarget", "form_value", "TRUSTED"]

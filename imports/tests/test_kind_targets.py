@@ -145,3 +145,13 @@ def test_fund_allocations(admin_user, demo, leader):
     services.batch_commit(actor=admin_user, batch=batch, expected_version=batch.version)
     allocation = Allocation.objects.get(item=project)
     assert allocation.amount == Decimal("50") and allocation.source == "special_bond"
+
+    # and a disbursement against it, by voucher; a second one over the allocation is refused in the preview
+    headers = ["事项编号", "资金来源", "下达日期", "拨付金额（万元）", "拨付日期", "凭证号"]
+    rows = [[project.number, "新增专项债券", "2023-03-01", "30", "2023-04-01", "PZ-001"],
+            [project.number, "新增专项债券", "2023-03-01", "30", "2023-05-01", "PZ-002"]]
+    batch = services.batch_upload(actor=admin_user, target=get_target("funds.disbursement"),
+                                  data=csv_bytes(headers, rows), name="拨付.csv")
+    batch = services.batch_check(actor=admin_user, batch=batch)
+    issue = batch.issues.get()
+    assert issue.row == 3 and "超过安排金额" in issue.message_zh
