@@ -68,7 +68,9 @@ def _build():
 def provide(wanted=None):
     """items.kinds' provider: {kind code: KindSpec} of every definition."""
     specs, age = _cache["specs"], time.monotonic() - _cache["at"]
-    stale = specs is None or age > ttl() or (wanted and wanted.startswith(KIND_PREFIX) and wanted not in specs)
+    if wanted and not wanted.startswith(KIND_PREFIX):
+        return specs or {}  # a built-in kind's code is never a defined ledger's: no need to read the definitions
+    stale = specs is None or age > ttl() or (wanted and wanted not in specs)
     if stale:
         with _lock:
             built = _build()
