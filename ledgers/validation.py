@@ -39,6 +39,14 @@ class Lookups:
         self.taken = defaultdict(dict)  # field id → {value: entry id} (preloaded unique values)
         self.preloaded = set()  # field ids whose taken values are preloaded for a batch
 
+    def ordered(self, definition):
+        """(the active fields in validation order, their keys) — once per definition, not per row."""
+        cached = getattr(self, "_ordered", None)
+        if cached is None or cached[0] is not definition:
+            fields = ordered_fields(definition)
+            cached = self._ordered = (definition, fields, {f.key for f in fields})
+        return cached[1], cached[2]
+
     def _load(self, model):
         if model not in self._rows:
             qs = model.objects.all()
@@ -94,13 +102,24 @@ class Lookups:
     def choices(self, field, *, active_only=True):
         return [(v, label) for v, label, active in self._entries(field) if active or not active_only]
 
+    def _choice_map(self, field):
+        maps = self.__dict__.setdefault("_choice_maps", {})
+        if field.dictionary_id not in maps:
+            found = {}
+            for code, label, active in self._entries(field):
+                found.setdefault(label, (code, active))
+                found[code] = (code, active)
+            maps[field.dictionary_id] = found
+        return maps[field.dictionary_id]
+
     def choice(self, field, value):
         text = str(value).strip()
-        for code, label, active in self._entries(field):
-            if text in (code, label):
-                if not active:
-                    raise ValidationError(_("“%(label)s”：“%(value)s”已停用。") % {"label": field.label, "value": text})
-                return code
+        hit = self._choice_map(field).get(text)
+        if hit is not None:
+            code, active = hit
+            if not active:
+                raise ValidationError(_("“%(label)s”：“%(value)s”已停用。") % {"label": field.label, "value": text})
+            return code
         offered = "、".join(label for _v, label in self.choices(field))
         raise ValidationError(_("“%(label)s”没有“%(value)s”这一项（可选：%(offered)s）。") % {
             "label": field.label, "value": text, "offered": offered})
@@ -202,7 +221,7 @@ def clean_entry(definition, raw, *, actor, entry=None, lookups=None, check_unit=
                 lead_unit = None
         if lead_unit is not None and check_unit and not may_write_for(actor, definition, lead_unit):
             errors[UNIT_KEY].append(_("您无权为“%(unit)s”登记%(ledger)s。") % {"unit": lead_unit, "ledger": definition.name})
-    fields = ordered_fields(definition)
+    fields, keys = lookups.ordered(definition)
     for field in fields:
         if field.type == FieldType.COMPUTED:
             continue
@@ -228,7 +247,7 @@ def clean_entry(definition, raw, *, actor, entry=None, lookups=None, check_unit=
         if field.type == FieldType.COMPUTED:
             result = evaluate(field.formula, data)
             data[field.key] = types.to_json_number(result.quantize(Decimal("0.0001"))) if result is not None else None
-    unknown = [k for k in raw if k != UNIT_KEY and k not in {f.key for f in fields}]
+    unknown = [k for k in raw if k != UNIT_KEY and k not in keys]
     for key in unknown:
         errors[key].append(_("没有这个字段。"))
     return {UNIT_KEY: lead_unit, "data": data}, dict(errors)
