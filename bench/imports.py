@@ -81,8 +81,11 @@ def write_file(n, fmt, path):
         return
     from openpyxl import Workbook
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("2023年")
+    # not write_only: like Excel, the sheet then declares its <dimension> (openpyxl's read-only reader parses
+    # a whole sheet that declares none just to size it)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "2023年"
     ws.append(["2023年矛盾纠纷排查化解台账（性能测试）"])
     ws.append(["填报单位：罗家镇综治中心"])
     ws.append(HEADERS)

@@ -148,11 +148,9 @@ def _open_xlsx(data, lower):
         if getattr(ws, "sheet_state", "visible") != "visible":
             continue
         path = getattr(ws, "_worksheet_path", None) or ""
-        merged, uncalculated, formulas = _scan_sheet_xml(archive, path.lstrip("/"))
-        try:
-            size_hint = int(ws.max_row or 0)
-        except (TypeError, ValueError):
-            size_hint = 0
+        # openpyxl's read-only max_row parses the whole sheet when the file declares no dimension: the rows
+        # are counted in the raw scan instead
+        merged, uncalculated, formulas, size_hint = _scan_sheet_xml(archive, path.lstrip("/"))
         sheets.append(Sheet(name=ws.title, _rows=_xlsx_rows(ws), merged=merged, formats=_xlsx_formats(ws),
                             uncalculated=uncalculated, formula_cells=formulas, size_hint=size_hint))
     if not sheets:
@@ -208,11 +206,11 @@ _FORMULA = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]+\d+)"[^>]*>\s*<(?:\w+:)?f[
 
 
 def _scan_sheet_xml(archive, path):
-    """Merged ranges (openpyxl's read-only sheets do not keep them) and formula cells without a cached value,
-    from the sheet's XML, streamed in 1 MB chunks."""
+    """Merged ranges (openpyxl's read-only sheets do not keep them), formula cells without a cached value and
+    the number of rows, from the sheet's XML, streamed in 1 MB chunks."""
     if not path or path not in archive.namelist():
-        return [], [], 0
-    merged, uncalculated, formulas = [], [], 0
+        return [], [], 0, 0
+    merged, uncalculated, formulas, rows = [], [], 0, 0
     tail = b""
     with archive.open(path) as fh:
         while True:
@@ -224,6 +222,7 @@ def _scan_sheet_xml(archive, path):
             if cut < 4:
                 cut = max(len(text) - 65536, 0) if chunk else len(text)
             part, tail = text[:cut], text[cut:]
+            rows += part.count(b"<row ") + part.count(b"<x:row ")
             if b"<f" in part:
                 for ref, rest in _FORMULA.findall(part):
                     formulas += 1
@@ -234,7 +233,7 @@ def _scan_sheet_xml(archive, path):
                     merged.append((int(r1), _col_index(c1.decode()), int(r2), _col_index(c2.decode())))
             if not chunk:
                 break
-    return merged, uncalculated, formulas
+    return merged, uncalculated, formulas, rows
 
 
 def _col_index(letters):
