@@ -69,7 +69,9 @@ def load(context):
             continue
         closed = _import(town, target, (DATA / FILE_NAMES[code]).read_bytes(), FILE_NAMES[code])
         _walk(code, target, closed, town=town, supervisor=supervisor, today=today)
-        running = _import(town, target, current[code], FILE_NAMES[code].replace("2023", str(today.year)))
-        _walk(code, target, running, town=town, supervisor=supervisor, today=today)
-        batches[code] = (closed, running)
+        batches[code] = (closed,)
+        if code in current:  # nothing of this year yet on the first days of January
+            running = _import(town, target, current[code], FILE_NAMES[code].replace("2023", str(today.year)))
+            _walk(code, target, running, town=town, supervisor=supervisor, today=today)
+            batches[code] = (closed, running)
     return {"import_batches": batches}

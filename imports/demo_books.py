@@ -213,7 +213,9 @@ def current_year_rows(today):
     """The running year's rows up to `today` (the day the demo is loaded): about one dispute every four days,
     one hazard every fortnight, a few households surveyed each month."""
     start = datetime.date(today.year, 1, 2)
-    end = max(start, today - datetime.timedelta(days=1))
+    end = today - datetime.timedelta(days=1)
+    if end < start:  # the first days of January: nothing of this year yet
+        return {code: [] for code in LEDGERS}
     days = max((end - start).days, 1)
     return {"disputes": dispute_rows(today.year, start, end, resolved=max(days // 4, 1), by_town=max(days // 30, 0),
                                      unresolved=2, today=today),
@@ -222,5 +224,6 @@ def current_year_rows(today):
 
 
 def current_year_books(today) -> dict[str, bytes]:
+    """{ledger code: this year's workbook} — only the ledgers that have rows yet."""
     rows = current_year_rows(today)
-    return {code: to_bytes(BUILDERS[code](today.year, rows[code])) for code in LEDGERS}
+    return {code: to_bytes(BUILDERS[code](today.year, rows[code])) for code in LEDGERS if rows[code]}
