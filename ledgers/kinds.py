@@ -10,7 +10,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
 from items.calendar import add_workdays
@@ -59,6 +59,8 @@ def spec_for(definition):
 
 def _build():
     try:
+        if not connection.in_atomic_block:
+            return {d.kind: spec_for(d) for d in LedgerDefinition.objects.all()}
         with transaction.atomic():  # a savepoint: a missing table (before migrate) does not poison the caller
             return {d.kind: spec_for(d) for d in LedgerDefinition.objects.all()}
     except DatabaseError:
