@@ -22,3 +22,12 @@ def run_import():
         return services.batch_check(actor=actor, batch=batch)
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    """Messages are asserted in Chinese, whatever language an earlier test's request left active."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
