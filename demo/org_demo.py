@@ -119,7 +119,8 @@ ROLES = [
     ("auditor", "审计员", DataScope.ALL, ["audit.view_audit_log"]),
     ("admin", "系统管理员", DataScope.ALL,
      [f"org.{p}" for p in ORG_PERMS] + ["accounts.view_user", "accounts.add_user", "accounts.change_user",
-                                        "items.change_workcalendarday"]),
+                                        "items.change_workcalendarday",
+                                        "ops.manage_jobs"]),
 ]
 
 # Demo logins: (username, person key, unit, role code, description)

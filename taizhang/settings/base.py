@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "appeals",
     "api",
     "demo",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -297,5 +298,21 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
 })
 
 # Background jobs (imports, reports, reminders, lights): Django's Tasks API (the django-tasks backport); the
-# embedded default keeps the queue in the database (`manage.py db_worker` runs it) — no extra server.
+# queue is a table in the database (`manage.py db_worker` runs it) — no extra server. On PostgreSQL the workers
+# claim jobs with SELECT … FOR UPDATE SKIP LOCKED, so several workers on several machines share one queue
+# (docs/deployment.md). Failed jobs are retried (core.jobqueue): `retries` times, back-off doubling from
+# `backoff_seconds`; a job's own `@retries(n)` overrides.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TAIZHANG_JOBS = {
+    "retries": int(env("TAIZHANG_JOB_RETRIES", 3)),
+    "backoff_seconds": int(env("TAIZHANG_JOB_BACKOFF_SECONDS", 60)),
+}
+# Periodic work, enqueued by `manage.py run_scheduler` exactly once per period (ops.schedule) — no cron lines.
+TAIZHANG_PERIODIC_JOBS = {
+    "recompute_lights": {"task": "items.jobs.recompute_lights", "every": "day", "at": "00:10"},
+    "prune_media": {"task": "core.jobs.prune_media", "every": "day", "at": "03:00"},
+    "audit_verify": {"task": "audit.jobs.audit_verify", "every": "day", "at": "03:30"},
+    "send_reminders": {"task": "items.jobs.send_reminders", "every": "day", "at": "08:00"},
+    # next year's holidays and 调休 as soon as chinese-calendar knows them (usually in November/December)
+    "seed_calendar": {"task": "items.jobs.seed_calendar", "every": "month", "day": 1, "at": "04:00"},
+}
