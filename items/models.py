@@ -326,6 +326,9 @@ class ReminderDigest(models.Model):
         verbose_name_plural = _("提醒邮件")
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="reminder_digest_once_a_day")]
 
+    def __str__(self):
+        return f"{self.user_id} {self.day}"
+
 
 class NumberSequence(models.Model):
     """The last number given per (prefix, year), locked while a new number is taken: RW-2024-0012."""
