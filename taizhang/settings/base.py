@@ -188,9 +188,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "media"))
+TAIZHANG_BACKUP_DIR = Path(env("TAIZHANG_BACKUP_DIR", BASE_DIR / "backups"))  # manage.py backup
 # Never routed: files are served only through permission-checked views (the URL exists because Django's
 # live test server and storage API expect one).
 MEDIA_URL = "/_private-media/"
