@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "health_check",
+    "django_prometheus",
     # Taizhang apps; dependencies point one way (.importlinter): core ← audit ← org ← accounts ← items ←
     # funds/enterprises ← kinds ← api/demo ← taizhang ← bench
     "core",
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,7 +77,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.RequestContextMiddleware",
+    "core.logs.RequestLogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "taizhang.urls"
@@ -230,12 +235,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/",
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
-}
+# Structured logs (core.logs): JSON lines with the request id, user and IP; LOG_FORMAT=text for plain lines.
+from core.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(fmt=env("LOG_FORMAT", "text"), level=env("LOG_LEVEL", "WARNING"))
 
 # Traffic-light thresholds (红黄绿灯), per kind where kinds need their own.
 TAIZHANG_LIGHTS = {
@@ -308,6 +311,13 @@ TAIZHANG_JOBS = {
     "retries": int(env("TAIZHANG_JOB_RETRIES", 3)),
     "backoff_seconds": int(env("TAIZHANG_JOB_BACKOFF_SECONDS", 60)),
 }
+# Operations (ops): readiness fails when a due job waited longer than this (no worker?) or a disk is fuller;
+# /metrics answers only these addresses (the proxy does not pass it on from outside either).
+TAIZHANG_HEALTH = {
+    "queue_max_wait_seconds": int(env("TAIZHANG_HEALTH_QUEUE_MAX_WAIT", 15 * 60)),
+    "disk_max_percent": float(env("TAIZHANG_HEALTH_DISK_MAX_PERCENT", 95)),
+}
+TAIZHANG_METRICS_ALLOWED_IPS = tuple(env("TAIZHANG_METRICS_ALLOWED_IPS", "127.0.0.1,::1").split(","))
 # Periodic work, enqueued by `manage.py run_scheduler` exactly once per period (ops.schedule) — no cron lines.
 TAIZHANG_PERIODIC_JOBS = {
     "recompute_lights": {"task": "items.jobs.recompute_lights", "every": "day", "at": "00:10"},

@@ -3,6 +3,8 @@
 `SECRET_KEY`, `ALLOWED_HOSTS` and `DATABASE_URL` must come from the environment.
 """
 from .base import *  # noqa: F401,F403
+from core.logs import logging_config
+
 from .base import env, env_bool
 
 DEBUG = False
@@ -18,6 +20,9 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# the supervisor and the monitoring ask the app directly (plain HTTP on loopback), not through the proxy
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+LOGGING = logging_config(fmt=env("LOG_FORMAT", "json"), level=env("LOG_LEVEL", "INFO"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
