@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from .requestcontext import RequestContext, reset_context, set_context
 
@@ -37,3 +38,20 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             reset_context(token)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every answer to a signed-in user — pages, exports, API (session or token:
+    DRF sets the request's user) — so no browser, proxy or shared computer keeps a copy (等保 2.0 residual
+    information). Static files (whitenoise, earlier) and anonymous pages keep their own headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -35,11 +35,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular_sidecar",
     "drf_spectacular",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -72,7 +74,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.twofactor.TwoFactorMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -150,6 +155,16 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# Two-factor login (accounts.twofactor, django-otp TOTP + backup codes): required for these roles when
+# TAIZHANG_2FA_ENFORCED is on (prod default; off here so the demo logins stay password-only), optional for all.
+TAIZHANG_2FA_ENFORCED = env_bool("TAIZHANG_2FA_ENFORCED", False)
+TAIZHANG_2FA_REQUIRED_ROLES = ("admin", "auditor", "district_leader")
+OTP_TOTP_ISSUER = "Taizhang"
+OTP_TOTP_THROTTLE_FACTOR = 1  # each wrong code doubles the wait before the next try (1 s, 2 s, 4 s …)
+# The demo's TOTP secret (hex, 20 bytes) for leader/admin/auditor when the demo is loaded with 2FA enforced:
+# printed with the demo logins — a demo convenience, never used for a real account.
+TAIZHANG_DEMO_TOTP_KEY = env("TAIZHANG_DEMO_TOTP_KEY", "5461697a68616e672d64656d6f2d746f74702131")
+
 # Lockout: 5 failures per username (whether or not it exists) lock it for 15 minutes.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
@@ -216,7 +231,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "taizhang@localhost")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api_permissions.ScopedModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

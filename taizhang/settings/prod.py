@@ -2,9 +2,9 @@
 
 `SECRET_KEY`, `ALLOWED_HOSTS` and `DATABASE_URL` must come from the environment.
 """
-from .base import *  # noqa: F401,F403
 from core.logs import logging_config
 
+from .base import *  # noqa: F401,F403
 from .base import env, env_bool
 
 DEBUG = False
@@ -13,6 +13,7 @@ if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
+TAIZHANG_2FA_ENFORCED = env_bool("TAIZHANG_2FA_ENFORCED", True)  # 等保 2.0 level 3: admin, auditor, leader
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", 31536000))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
