@@ -24,6 +24,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # the supervisor and the monitoring ask the app directly (plain HTTP on loopback), not through the proxy
 SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 LOGGING = logging_config(fmt=env("LOG_FORMAT", "json"), level=env("LOG_LEVEL", "INFO"))
+# persistent database connections (a new PostgreSQL connection per request costs more than the request)
+DATABASES["default"]["CONN_MAX_AGE"] = int(env("CONN_MAX_AGE", 300))  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
