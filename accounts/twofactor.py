@@ -11,6 +11,7 @@ import base64
 import io
 
 from django.conf import settings
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -46,9 +47,10 @@ def verify(user, code: str):
     code = (code or "").strip().replace(" ", "")
     if not code:
         return None
-    for device in devices_for_user(user, confirmed=True, for_verify=True):
-        if device.verify_is_allowed()[0] and device.verify_token(code):
-            return device
+    with transaction.atomic():  # the devices are locked while a code is checked (no replay in parallel)
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            if device.verify_is_allowed()[0] and device.verify_token(code):
+                return device
     return None
 
 

@@ -6,8 +6,13 @@ from .requestcontext import RequestContext, reset_context, set_context
 
 
 def client_ip(request):
-    # Behind a reverse proxy set REMOTE_ADDR correctly there; X-Forwarded-For is spoofable, so ignore it.
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address: REMOTE_ADDR, or — when the request comes from a proxy we run
+    (TAIZHANG_TRUSTED_PROXIES, e.g. nginx on 127.0.0.1) — the X-Real-IP that proxy set. X-Forwarded-For from
+    anyone else is spoofable, so it is never read."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    if remote and remote in settings.TAIZHANG_TRUSTED_PROXIES:
+        return request.META.get("HTTP_X_REAL_IP", "").strip() or remote
+    return remote
 
 
 class ChineseFirstLocaleMiddleware:

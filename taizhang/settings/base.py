@@ -26,6 +26,9 @@ def env_bool(name, default=False):
 SECRET_KEY = env("SECRET_KEY", "dev-insecure-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz")
 DEBUG = False
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Reverse proxies we run (nginx on the same server): their X-Real-IP is the client's address (core.middleware).
+TAIZHANG_TRUSTED_PROXIES = tuple(p for p in env("TAIZHANG_TRUSTED_PROXIES", "").split(",") if p)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
