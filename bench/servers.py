@@ -4,6 +4,7 @@ import contextlib
 import http.client
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -55,6 +56,8 @@ def wait_until_up(port, timeout=60):
 @contextlib.contextmanager
 def running(kind, *, port, workers, env, log=None):
     """The server, up and answering, for the duration of the block."""
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+        raise RuntimeError(f"port {port} is taken by another server: set BENCH_PORT")
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen(command(kind, port, workers), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                             start_new_session=True)

@@ -18,7 +18,7 @@ DEPLOY_DB=${DEPLOY_DB:-taizhang_deploy}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 HTTPS_PORT=${HTTPS_PORT:-8443}
 HTTP_PORT=${HTTP_PORT:-8080}
-APP_PORT=${APP_PORT:-8127}
+APP_PORT=${APP_PORT:-8081}
 WORKERS=${WORKERS:-3}
 ENV_FILE=$DEPLOY_DIR/taizhang.env
 export TAIZHANG_ENV_FILE=$ENV_FILE TAIZHANG_HOME=$ROOT
@@ -75,10 +75,10 @@ up() {
   down >/dev/null 2>&1 || true
   mkdir -p "$DEPLOY_DIR"/{log,run,tls,static,media,backups,metrics}
   umask 022
-  if [ ! -f "$ENV_FILE" ]; then
-    cat > "$ENV_FILE" <<ENV
+  [ -f "$DEPLOY_DIR/secret_key" ] || (umask 077; openssl rand -hex 32 > "$DEPLOY_DIR/secret_key")
+  cat > "$ENV_FILE" <<ENV
 DJANGO_SETTINGS_MODULE=taizhang.settings.prod
-SECRET_KEY=$(openssl rand -hex 32)
+SECRET_KEY=$(cat "$DEPLOY_DIR/secret_key")
 ALLOWED_HOSTS=127.0.0.1,localhost
 DATABASE_URL=$PG_URL/$DEPLOY_DB
 MEDIA_ROOT=$DEPLOY_DIR/media
@@ -92,7 +92,6 @@ TAIZHANG_2FA_ENFORCED=1
 TAIZHANG_WORKER_INTERVAL=1
 LOG_FORMAT=json
 ENV
-  fi
   if [ ! -f "$DEPLOY_DIR/tls/cert.pem" ]; then
     openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=localhost" \
       -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
