@@ -35,7 +35,7 @@ def issue(user) -> str:
     key = secrets.token_hex(20)
     ApiToken.objects.create(digest=digest_of(key), user=user, created_at=now, last_used_at=now)
     audit_record(action=AuditAction.LOGIN, actor=user, object_type="accounts.apitoken", object_id=str(user.pk),
-                 object_repr=user.get_username(), message="API token issued")
+                 object_repr=user.get_username(), message="签发 API 令牌")
     return key
 
 
@@ -55,7 +55,7 @@ class ExpiringTokenAuthentication(authentication.TokenAuthentication):
         token = ApiToken.objects.select_related("user").filter(digest=digest_of(key)).first()
         if token is None or not token.user.is_active:
             audit_record(action=AuditAction.LOGIN_FAILED, outcome=AuditOutcome.FAILED,
-                         object_type="accounts.apitoken", message="API token unknown")
+                         object_type="accounts.apitoken", message="无效的 API 令牌")
             raise exceptions.AuthenticationFailed(INVALID)
         absolute = token.created_at + datetime.timedelta(seconds=settings.SESSION_ABSOLUTE_TIMEOUT)
         idle = token.last_used_at + datetime.timedelta(seconds=settings.SESSION_IDLE_TIMEOUT)
@@ -64,7 +64,7 @@ class ExpiringTokenAuthentication(authentication.TokenAuthentication):
             audit_record(action=AuditAction.LOGIN_FAILED, outcome=AuditOutcome.FAILED, actor=token.user,
                          object_type="accounts.apitoken", object_id=str(token.user_id),
                          object_repr=token.user.get_username(),
-                         message="API token expired (" + ("absolute" if now > absolute else "idle") + " limit)")
+                         message="API 令牌已过期（" + ("绝对时限" if now > absolute else "空闲超时") + "）")
             raise exceptions.AuthenticationFailed(EXPIRED)
         if now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

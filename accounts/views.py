@@ -88,13 +88,13 @@ class TwoFactorVerify(LoginRequiredMixin, View):
         if device is None:
             audit_record(action=AuditAction.LOGIN_FAILED, outcome=AuditOutcome.FAILED, actor=request.user,
                          object_type="accounts.user", object_id=str(request.user.pk),
-                         object_repr=request.user.get_username(), message="two-factor code wrong")
+                         object_repr=request.user.get_username(), message="双因素验证码错误")
             return render(request, "accounts/2fa_verify.html",
                           {"next": _safe_next(request), "error": _("动态验证码错误，请重试。")}, status=400)
         otp_login(request, device)
         audit_record(action=AuditAction.LOGIN, actor=request.user, object_type="accounts.user",
                      object_id=str(request.user.pk), object_repr=request.user.get_username(),
-                     message=f"two-factor verified ({'backup code' if device.persistent_id.startswith('otp_static') else 'TOTP'})")
+                     message="双因素认证通过（" + ("备用码" if device.persistent_id.startswith("otp_static") else "动态验证码") + "）")
         return redirect(_safe_next(request))
 
 
@@ -119,7 +119,7 @@ class TwoFactorSetup(LoginRequiredMixin, View):
             return render(request, "accounts/2fa_setup.html",
                           self.context(device, error=_("验证码不正确，请按应用中显示的6位数字重试。")), status=400)
         otp_login(request, device)
-        audit_record(action=AuditAction.UPDATE, actor=request.user, obj=request.user, message="two-factor enrolled")
+        audit_record(action=AuditAction.UPDATE, actor=request.user, obj=request.user, message="启用双因素认证")
         return render(request, "accounts/2fa_codes.html", {"codes": codes, "next": _safe_next(request, "/")})
 
 
@@ -133,12 +133,12 @@ class TwoFactorManage(LoginRequiredMixin, View):
     def post(self, request):
         if request.POST.get("action") == "disable" and not twofactor.is_required(request.user):
             twofactor.remove(request.user)
-            audit_record(action=AuditAction.UPDATE, actor=request.user, obj=request.user, message="two-factor removed")
+            audit_record(action=AuditAction.UPDATE, actor=request.user, obj=request.user, message="关闭双因素认证")
             messages.success(request, _("已关闭双因素认证。"))
         elif request.POST.get("action") == "codes" and twofactor.has_device(request.user):
             codes = twofactor.new_backup_codes(request.user)
             audit_record(action=AuditAction.UPDATE, actor=request.user, obj=request.user,
-                         message="two-factor backup codes renewed")
+                         message="重新生成双因素备用码")
             return render(request, "accounts/2fa_codes.html", {"codes": codes, "next": "/accounts/2fa/"})
         return redirect("accounts:2fa_manage")
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 class PeriodicRun(models.Model):
     job = models.CharField(_("定时任务"), max_length=100)
-    period = models.DateTimeField(_("计划时间"), help_text=_("the scheduled moment this run is for"))
+    period = models.DateTimeField(_("计划时间"), help_text=_("本次运行对应的计划时刻"))
     enqueued_at = models.DateTimeField(_("入队时间"), auto_now_add=True)
     task_id = models.CharField(_("任务编号"), max_length=64, blank=True)
 

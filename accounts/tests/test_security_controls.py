@@ -59,8 +59,8 @@ def test_a_required_role_without_a_device_must_enrol_before_anything_else(db, ad
     again = login("admin")
     assert again.post("/accounts/2fa/verify/", {"code": backup}).status_code == 400  # single use
     messages = list(AuditLog.objects.filter(username="admin").values_list("action", "outcome", "message"))
-    assert ("login", "success", "two-factor verified (backup code)") in messages
-    assert ("login_failed", "failed", "two-factor code wrong") in messages
+    assert ("login", "success", "双因素认证通过（备用码）") in messages
+    assert ("login_failed", "failed", "双因素验证码错误") in messages
 
 
 @override_settings(TAIZHANG_2FA_ENFORCED=True)
@@ -105,7 +105,7 @@ def test_a_token_expires_after_the_idle_timeout_and_is_audited(db, town_a, _test
     assert not ApiToken.objects.filter(user=town_a).exists()
     rows = AuditLog.objects.filter(object_type="accounts.apitoken").order_by("id")
     assert [(r.action, r.username, r.message) for r in rows] == [
-        ("login", "town", "API token issued"), ("login_failed", "town", "API token expired (idle limit)")]
+        ("login", "town", "签发 API 令牌"), ("login_failed", "town", "API token expired (idle limit)")]
 
 
 def test_a_token_expires_at_the_absolute_limit_however_busy(db, town_a, _test_clock):
