@@ -244,7 +244,7 @@ def item_detail(port, token, item, *, duration, clients=20):
     """Requests/s and latency of GET /api/items/{id}/ (wrk if present)."""
     path = f"/api/items/{item}/"
     if shutil.which("wrk"):
-        out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{duration}s", "--latency", "-H",
+        out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{max(1, round(duration))}s", "--latency", "-H",
                               f"Authorization: Token {token}", f"http://127.0.0.1:{port}{path}"],
                              capture_output=True, text=True, check=True).stdout
         rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
