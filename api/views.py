@@ -9,7 +9,7 @@ from accounts import twofactor
 from accounts.tokens import issue
 
 
-class TokenRequestSerializer(AuthTokenSerializer):
+class ObtainTokenSerializer(AuthTokenSerializer):
     otp_token = serializers.CharField(label=_("动态验证码"), required=False, allow_blank=True, write_only=True,
                                       help_text="TOTP code (or a backup code) — required for accounts with 2FA")
 
@@ -22,10 +22,10 @@ class ObtainToken(APIView):
     authentication_classes = []
     permission_classes = []
 
-    @extend_schema(request=TokenRequestSerializer,
+    @extend_schema(request=ObtainTokenSerializer,
                    responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})})
     def post(self, request):
-        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
+        serializer = ObtainTokenSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
         refusal = twofactor.check_for_token(user, serializer.validated_data.get("otp_token", ""))
