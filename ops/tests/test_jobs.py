@@ -118,3 +118,41 @@ def test_periodic_moments():
     assert by_name["seed_calendar"].latest(at) == datetime.datetime(2026, 11, 1, 4, 0, tzinfo=tz)
     assert by_name["seed_calendar"].latest(at.replace(hour=4)) == datetime.datetime(2026, 12, 1, 4, 0, tzinfo=tz)
     assert by_name["recompute_lights"].latest(at.replace(hour=0, minute=5)) == datetime.datetime(2026, 11, 30, 0, 10, tzinfo=tz)
+
+
+@task()
+def record(n: int) -> int:
+    import time
+
+    time.sleep(0.02)  # long enough for the other worker to look for work meanwhile
+    return n
+
+
+def test_several_workers_share_one_queue_without_running_a_job_twice(db_queue):
+    """The multi-machine set-up: workers (on one machine or several) claim jobs from the PostgreSQL queue with
+    SELECT … FOR UPDATE SKIP LOCKED — every job runs exactly once, and both workers get work."""
+    import threading
+
+    from django.db import connection
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    if connection.vendor != "postgresql":
+        pytest.skip("several workers on one queue is the PostgreSQL set-up (SKIP LOCKED); SQLite runs one")
+    ids = [str(record.enqueue(n).id) for n in range(40)]
+
+    def worker(name):
+        try:
+            Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                   max_tasks=None, worker_id=name, excluded_queue_names=[]).run()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(f"worker-{k}",)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    rows = DBTaskResult.objects.filter(pk__in=ids)
+    assert sorted(rows.values_list("return_value", flat=True)) == list(range(40))
+    assert all(len(r.worker_ids) == 1 and r.status == TaskResultStatus.SUCCESSFUL for r in rows)  # each ran once
+    assert {r.worker_ids[0] for r in rows} == {"worker-0", "worker-1"}  # and both workers got work
