@@ -282,6 +282,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--warmup", type=float, default=5, help="seconds of load before measuring (every worker "
+                        "imports and warms up; not counted, but its errors are)")
     parser.add_argument("--servers", default="gunicorn,runserver", help="comma-separated: gunicorn, granian, runserver")
     parser.add_argument("--workers", type=int, default=None, help="server workers (default: gunicorn.conf.py's)")
     parser.add_argument("--detail-duration", type=float, default=15, help="item-detail run (0: skip)")
@@ -307,9 +309,14 @@ def main(argv=None):
         connection.close()
         log = Path(tempfile.gettempdir()) / f"taizhang-bench-{kind}.log"
         with servers.running(kind, port=PORT, workers=workers, env=env, log=log):
+            warm = mixed(PORT, plan, clients=args.clients, duration=args.warmup) if args.warmup else None
             result = mixed(PORT, plan, clients=args.clients, duration=args.duration)
         after = snapshot(all_items)
-        lost = lost_updates(before, after, result["writes"])
+        # every write since `before` is checked, the warm-up's too; the figures are the measured run's
+        all_writes = result["writes"] + (warm["writes"] if warm else Counter())
+        lost = lost_updates(before, after, all_writes)
+        if warm:
+            result["errors"] = warm["errors"] + result["errors"]
         s = summary(result)
         s["lost"] = len(lost)
         results[kind] = s
