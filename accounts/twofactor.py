@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .roles import role_codes
 
 BACKUP_CODES = 10
+NOTHING_OWED_KEY = "taizhang_2fa_nothing_owed"
 OPEN_PATHS = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/i18n/", "/jsi18n/", "/health/", "/metrics")
 
 
@@ -116,9 +117,13 @@ class TwoFactorMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated and not request.path.startswith(OPEN_PATHS)
-                and not user.is_verified()):
+                and not user.is_verified() and not request.session.get(NOTHING_OWED_KEY)):
             enrolled = has_device(user)
-            if enrolled or is_required(user):
+            if not enrolled and not is_required(user):
+                # no device, not required: nothing owed for this session (saves two queries per request);
+                # enrolling later, in this session, verifies it anyway
+                request.session[NOTHING_OWED_KEY] = True
+            else:
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": _("需要双因素认证。Two-factor verification required.")},
                                         status=403)
