@@ -106,7 +106,7 @@ CASES = {
     # ---------------------------------------------------------------- ops (系统管理员 only)
     "ops:job_list": case(each(403, admin_user=200)),
     "ops:job_detail": case(each(403, admin_user=404), pk="00000000-0000-0000-0000-000000000000"),
-    "ops.job_retry": case(each(403, admin_user=405), pk="00000000-0000-0000-0000-000000000000"),
+    "ops:job_retry": case(each(403, admin_user=405), pk="00000000-0000-0000-0000-000000000000"),
     "core:search": case(PAGE, query="q=罗家"),
     "set_language": case({p: 302 for p in PERSONAS}),  # GET only redirects back; the switch is a POST
     "javascript-catalog": case(PUBLIC),
