@@ -40,7 +40,7 @@ serve-prod: install messages ## the production server (gunicorn, deploy/gunicorn
 	DJANGO_SETTINGS_MODULE=taizhang.settings.prod $(PY) manage.py load_demo --if-empty
 	@echo "Serving Taizhang (gunicorn) on http://$(HOST)/ — plain HTTP for local use: SECURE_SSL_REDIRECT=0"
 	DJANGO_SETTINGS_MODULE=taizhang.settings.prod SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} \
-	  bash -c 'trap "kill 0" EXIT; $(PY) manage.py db_worker --queue-name "*" & $(PY) manage.py run_scheduler & \
+	  bash -c 'trap "trap - EXIT TERM; kill 0" EXIT INT TERM; $(PY) manage.py db_worker --queue-name "*" & $(PY) manage.py run_scheduler & \
 	  $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py --bind $(HOST)'
 
 deploy-local: install ## bring up the production deployment here: nginx (TLS) → gunicorn, worker, scheduler, PostgreSQL (docs/deployment.md)
