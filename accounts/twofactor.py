@@ -107,6 +107,13 @@ def secret_base32(device) -> str:
     return base64.b32encode(device.bin_key).decode().rstrip("=")
 
 
+def remember_nothing_owed(sender, request, user, **kwargs):
+    """user_logged_in receiver: a login without a device and without a required role owes no code — noted in
+    the session, so the gate costs no query on its requests (enrolling later, in this session, verifies it)."""
+    if request is not None and hasattr(request, "session") and not has_device(user) and not is_required(user):
+        request.session[NOTHING_OWED_KEY] = True
+
+
 class TwoFactorMiddleware:
     """After django_otp's OTPMiddleware: a signed-in session that owes its code (a device, or a required role)
     reaches only the 2FA pages, logout and static files."""
@@ -119,11 +126,7 @@ class TwoFactorMiddleware:
         if (user is not None and user.is_authenticated and not request.path.startswith(OPEN_PATHS)
                 and not user.is_verified() and not request.session.get(NOTHING_OWED_KEY)):
             enrolled = has_device(user)
-            if not enrolled and not is_required(user):
-                # no device, not required: nothing owed for this session (saves two queries per request);
-                # enrolling later, in this session, verifies it anyway
-                request.session[NOTHING_OWED_KEY] = True
-            else:
+            if enrolled or is_required(user):
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": _("需要双因素认证。Two-factor verification required.")},
                                         status=403)

@@ -37,7 +37,8 @@ class Queue(HealthCheck):
         except Exception as exc:  # noqa: BLE001 — any database error: the queue is unavailable
             raise ServiceUnavailable("job queue table unavailable") from exc
         finally:
-            connection.close()  # checks run in a pool thread: leave no connection behind
+            if not connection.in_atomic_block:
+                connection.close()  # checks run in a pool thread: leave no connection behind
         if oldest is not None and timezone.now() - oldest > self.max_wait:
             raise ServiceUnavailable(f"a job has waited since {oldest:%Y-%m-%d %H:%M} (is a worker running?)")
 
