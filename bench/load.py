@@ -7,6 +7,8 @@
    again, write again). Run on gunicorn and, for the ratio, on runserver. Then the rows are checked: every
    item's version rose by exactly the writes that were answered 201, and each of them left its timeline row
    (0 lost updates); every answer other than 200/201/409 is an error.
+   After each server's run, 3 bursts of 50 fresh connections at once (runserver's listen backlog reset 7–17
+   of 50 in issue 15): a failure on the production server fails the run.
 2. Item detail through the API on gunicorn with 2 workers (wrk when installed, else the same threads).
 
 Targets (issue 15): mixed — 0 errors, 0 lost updates, ≥ 50 writes/s and p99 < 1 s on PostgreSQL, ≥ 20
