@@ -1,8 +1,9 @@
 """gunicorn settings for Taizhang (`gunicorn -c deploy/gunicorn.conf.py`), tuned from the environment.
 
-Chosen over granian and uvicorn by measurement (docs/deployment.md, bench/servers.py): on this 2-core
-machine the sync workers served the item-detail API as fast as granian's and with a lower p99, and gunicorn is
-the most widely packaged and documented WSGI server (Debian ships it too).
+Chosen over granian by measurement (bench.load, docs/bench.md "Load"): granian's throughput was within the
+noise of gunicorn's (slower in one run, faster in the other) and its p99 two to three times worse; the time
+goes to Django and the database, not the HTTP layer. gunicorn is in Debian, supports systemd notify and
+graceful reloads, recycles workers and has the widest documentation. (uvicorn would need the ASGI path.)
 """
 import multiprocessing
 import os
