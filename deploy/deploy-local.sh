@@ -73,8 +73,8 @@ up() {
     log "no PostgreSQL on 127.0.0.1:5432: see .ci/run (installs and starts Debian's postgresql)"; exit 1
   fi
   down >/dev/null 2>&1 || true
+  umask 022  # nginx's workers (nobody) read the static files
   mkdir -p "$DEPLOY_DIR"/{log,run,tls,static,media,backups,metrics}
-  umask 022
   [ -f "$DEPLOY_DIR/secret_key" ] || (umask 077; openssl rand -hex 32 > "$DEPLOY_DIR/secret_key")
   cat > "$ENV_FILE" <<ENV
 DJANGO_SETTINGS_MODULE=taizhang.settings.prod
