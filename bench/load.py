@@ -95,13 +95,16 @@ def tokens_and_items():
     from accounts.models import User
     from accounts.scope import visible_to
     from accounts.tokens import issue
+    from items import workflow
     from items.models import Item, ItemState
 
     plan = {}
     for username in CLIENT_USERS:
         user = User.objects.get(username=username)
-        ids = list(visible_to(user, Item.objects.exclude(state=ItemState.CLOSED)).order_by("pk")
-                   .values_list("pk", flat=True)[:40])
+        # the items the user sees and may comment on (a town sees its villages' items without taking part)
+        visible = visible_to(user, Item.objects.exclude(state=ItemState.CLOSED)).order_by("pk")[:80]
+        ids = [item.pk for item in visible
+               if any(t.action == "comment" for t in workflow.available_actions(item, user))][:40]
         if ids:
             plan[username] = (issue(user), ids, session_for(user))
     return plan
