@@ -11,7 +11,7 @@ TEST_DATES ?= 2026-12-01 2026-12-10 2026-12-20 2026-12-31 2027-02-28 2028-02-29 
 HOST ?= 127.0.0.1:8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run serve install test test-dates test-deps test-postgres browser-deps lint schema messages bench clean demo
+.PHONY: help run serve install test test-dates test-deps test-postgres browser-deps lint schema messages bench bench-load clean demo serve-prod deploy-local deploy-check deploy-stop
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -32,6 +32,26 @@ run: install messages ## migrate, load the demo if the database is empty, serve 
 	$(PY) manage.py load_demo --if-empty
 	@echo "Serving Taizhang on http://$(HOST)/  (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST) --noreload
+
+serve-prod: install messages ## the production server (gunicorn, deploy/gunicorn.conf.py) on http://$(HOST) with the production settings, a worker and the scheduler
+	@test -n "$$SECRET_KEY" || { echo "serve-prod: set SECRET_KEY (and DATABASE_URL for PostgreSQL)"; exit 1; }
+	DJANGO_SETTINGS_MODULE=taizhang.settings.prod $(PY) manage.py migrate --noinput -v0
+	DJANGO_SETTINGS_MODULE=taizhang.settings.prod $(PY) manage.py collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=taizhang.settings.prod $(PY) manage.py load_demo --if-empty
+	@echo "Serving Taizhang (gunicorn) on http://$(HOST)/ — plain HTTP for local use: SECURE_SSL_REDIRECT=0"
+	DJANGO_SETTINGS_MODULE=taizhang.settings.prod SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} \
+	  bash -c 'trap "trap - EXIT TERM; kill 0" EXIT INT TERM; $(PY) manage.py db_worker --queue-name "*" & $(PY) manage.py run_scheduler & \
+	  $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py --bind $(HOST)'
+
+deploy-local: install ## bring up the production deployment here: nginx (TLS) → gunicorn, worker, scheduler, PostgreSQL (docs/deployment.md)
+	deploy/deploy-local.sh up
+
+deploy-check: test-deps ## check the deployment from outside: browser login through the proxy with TOTP, limits, jobs, backup/restore
+	deploy/deploy-local.sh check
+	$(PY) -m pytest -c deploy/tests/pytest.ini deploy/tests -q
+
+deploy-stop: ## stop the local deployment
+	deploy/deploy-local.sh down
 
 $(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
 	$(PIP) install -q -e '.[test]'
@@ -77,8 +97,14 @@ lint: $(VENV)/.test-installed ## ruff, then the import contracts (.importlinter:
 schema: install ## regenerate the committed OpenAPI document (docs/openapi.yaml)
 	DATABASE_URL= $(PY) manage.py spectacular --file docs/openapi.yaml --validate  # on SQLite: integer ranges differ by database
 
-bench: test-deps ## benchmarks: real code vs hand-written SQL, printed as ratios
+bench: test-deps ## benchmarks: real code vs hand-written SQL, printed as ratios; then the load benchmark
 	$(PY) -m bench
+	$(MAKE) bench-load
+
+BENCH_LOAD_ARGS ?=
+bench-load: test-deps ## load on the production server (20 clients × 60 s, gunicorn vs runserver; item detail with 2 workers), SQLite then PostgreSQL
+	DATABASE_URL= $(PY) -m bench.load $(BENCH_LOAD_ARGS)
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/taizhang_bench_load} $(PY) -m bench.load $(BENCH_LOAD_ARGS)
 
 clean: ## remove the virtual environment and the local databases
 	rm -rf $(VENV) db.sqlite3* test.sqlite3* test-artifacts staticfiles

@@ -11,6 +11,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与权限")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .twofactor import remember_nothing_owed
+
+        user_logged_in.connect(remember_nothing_owed, dispatch_uid="taizhang-2fa-nothing-owed")
         # scope imports the models, which are loaded only now
         from .scope import get_scoped_or_404, has_model_permission, user_scope, visible_to
 

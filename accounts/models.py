@@ -64,3 +64,22 @@ class User(AbstractUser):
     @property
     def role_names(self):
         return "、".join(r.name for r in self.roles.all())
+
+
+class ApiToken(models.Model):
+    """API 令牌: a script's login. Only the SHA-256 of the key is stored (the key is shown once); it obeys the
+    session limits — it ends SESSION_ABSOLUTE_TIMEOUT after it was issued and after SESSION_IDLE_TIMEOUT
+    unused (accounts.authentication)."""
+
+    digest = models.CharField(_("摘要"), max_length=64, unique=True)
+    user = models.ForeignKey("accounts.User", verbose_name=_("用户"), on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    created_at = models.DateTimeField(_("签发时间"))
+    last_used_at = models.DateTimeField(_("最近使用"))
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

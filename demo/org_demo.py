@@ -120,7 +120,7 @@ ROLES = [
     ("admin", "系统管理员", DataScope.ALL,
      [f"org.{p}" for p in ORG_PERMS] + ["accounts.view_user", "accounts.add_user", "accounts.change_user",
                                         "items.change_workcalendarday",
-                                        "ledgers.change_ledgerdefinition"]),
+                                        "ledgers.change_ledgerdefinition", "ops.manage_jobs"]),
 ]
 
 # Demo logins: (username, person key, unit, role code, description)

@@ -312,6 +312,24 @@ class Notification(models.Model):
         return self.text
 
 
+class ReminderDigest(models.Model):
+    """The daily e-mail digest a user was sent (one per user and day): a second run of the job the same day,
+    or its retry after a failure half-way, sends nobody a second digest."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
+                             related_name="+")
+    day = models.DateField(_("日期"))
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("提醒邮件")
+        verbose_name_plural = _("提醒邮件")
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="reminder_digest_once_a_day")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.day}"
+
+
 class NumberSequence(models.Model):
     """The last number given per (prefix, year), locked while a new number is taken: RW-2024-0012."""
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .calendar import add_workdays
-from .models import ItemState, Notification
+from .models import ItemState, Notification, ReminderDigest
 from .periods import period_of
 
 REPORT_REMINDER_DAYS = 2  # remind when the 旬 report is due within this many days
@@ -89,7 +89,10 @@ def send_daily_digests(today=None) -> int:
     pending_ids = set(pending)
     users = User.objects.filter(is_active=True).exclude(email="").filter(
         Q(pk__in=pending_ids) | Q(unit__isnull=False)).select_related("unit")
+    already = set(ReminderDigest.objects.filter(day=today).values_list("user_id", flat=True))
     for user in users.iterator(chunk_size=500):
+        if user.pk in already:
+            continue  # idempotent: one digest per user and day, however often the job runs
         rows = list(Notification.objects.filter(user=user, read_at__isnull=True, emailed_at__isnull=True)
                     .order_by("created_at")[:100])
         reminders = reminders_for(user, today)
@@ -108,6 +111,7 @@ def send_daily_digests(today=None) -> int:
         with transaction.atomic():
             send_mail(subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
             Notification.objects.filter(pk__in=[n.pk for n in rows]).update(emailed_at=timezone.now())
+            ReminderDigest.objects.create(user=user, day=today)
         sent += 1
     return sent
 

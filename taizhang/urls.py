@@ -16,6 +16,8 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("api/", include("api.urls")),
     path("open311/v2/", include("appeals.open311_urls")),
+    path("ops/", include("ops.urls")),
+    path("", include("ops.health_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("core.urls")),

@@ -110,7 +110,19 @@ CASES = {
     "accounts:login": case(each(302, anonymous=200)),  # signed in → sent on to the mechanism page
     "accounts:logout": case(POST_ONLY | {"anonymous": 405}),
     "accounts:user_list": case(each(403, admin_user=200)),
+    "accounts:security": case(each(403, admin_user=200)),
+    "accounts:2fa_manage": case(PAGE),
+    "accounts:2fa_setup": case(PAGE),  # anyone may enrol (required roles must, when enforced)
+    "accounts:2fa_verify": case(each(302)),  # no device: nothing to verify, sent on
+    # operations endpoints: no login (the proxy and the monitoring ask them); /metrics from loopback only
+    "health_live": case(PUBLIC),
+    "health_ready": case(PUBLIC),
+    "metrics": case(PUBLIC),
     "audit:log_list": case(AUDITOR_ONLY),
+    # ---------------------------------------------------------------- ops (系统管理员 only)
+    "ops:job_list": case(each(403, admin_user=200)),
+    "ops:job_detail": case(each(403, admin_user=404), pk="00000000-0000-0000-0000-000000000000"),
+    "ops:job_retry": case(each(403, admin_user=405), pk="00000000-0000-0000-0000-000000000000"),
     "core:search": case(PAGE, query="q=罗家"),
     "set_language": case({p: 302 for p in PERSONAS}),  # GET only redirects back; the switch is a POST
     "javascript-catalog": case(PUBLIC),

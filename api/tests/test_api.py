@@ -2,8 +2,9 @@
 the same answers to bad input (400), stale versions (409) and missing permissions (403)."""
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
+from accounts.tokens import digest_of, issue
 from audit.models import AuditLog
 from org import services
 from org.models import Area, Body, Mechanism, Person, Seat, Unit
@@ -43,15 +44,15 @@ def test_token_authentication(demo, town_a):
     response = Client().post("/api/token/", {"username": "town", "password": "Taizhang@2023"})
     assert response.status_code == 200
     token = response.json()["token"]
-    assert token == Token.objects.get(user=town_a).key
+    assert ApiToken.objects.get(user=town_a).digest == digest_of(token)  # only the digest is stored
     response = Client().get("/api/people/", HTTP_AUTHORIZATION=f"Token {token}")
     assert {p["name"] for p in results(response)} == {"曹国栋", "王晓燕", "姚小梅"}
 
 
 def test_token_writes_are_audited_as_the_token_user(demo, admin_user):
-    token = Token.objects.create(user=admin_user)
+    token = issue(admin_user)
     response = Client().patch(f"/api/people/{demo.people['马骏'].pk}/", {"title": "局长（兼）"},
-                              content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}",
+                              content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}",
                               HTTP_IF_MATCH=str(demo.people['马骏'].version))
     assert response.status_code == 200
     row = AuditLog.objects.filter(object_type="org.person").latest("id")

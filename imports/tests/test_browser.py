@@ -119,10 +119,10 @@ def test_a_workbook_becomes_a_ledger_is_imported_edited_refreshed_undone_and_rou
     with town.expect_navigation():
         town.click("form.tz-form button.btn-primary, form button[type=submit], form button.btn-primary")
     page_error = town.locator(".invalid-feedback, .text-danger").first.inner_text()
-    from rest_framework.authtoken.models import Token
+    from accounts.tokens import issue
 
     api = browser.new_context().request  # a script's client: a token, no session cookie
-    auth = {"Authorization": f"Token {Token.objects.get_or_create(user=entry.lead_unit.users.get(username='town'))[0].key}"}
+    auth = {"Authorization": f"Token {issue(entry.lead_unit.users.get(username='town'))}"}
     version = LedgerEntry.objects.get(pk=entry.pk).version
     response = api.patch(f"{live_server.url}/api/ledger-entries/{entry.pk}/",
                          data={"data": {keys["投入资金"]: "abc"}}, headers={**auth, "If-Match": f'"{version}"'})

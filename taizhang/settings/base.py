@@ -26,6 +26,9 @@ def env_bool(name, default=False):
 SECRET_KEY = env("SECRET_KEY", "dev-insecure-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz")
 DEBUG = False
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Reverse proxies we run (nginx on the same server): their X-Real-IP is the client's address (core.middleware).
+TAIZHANG_TRUSTED_PROXIES = tuple(p for p in env("TAIZHANG_TRUSTED_PROXIES", "").split(",") if p)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -35,14 +38,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular_sidecar",
     "drf_spectacular",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "health_check",
+    "django_prometheus",
     # Taizhang apps; dependencies point one way (.importlinter): core ← audit ← org ← accounts ← items ← imports ←
     # funds/enterprises ← kinds ← api/demo ← taizhang ← bench
     "core",
@@ -60,9 +67,11 @@ INSTALLED_APPS = [
     "ledgers",
     "api",
     "demo",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -70,12 +79,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.twofactor.TwoFactorMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.RequestContextMiddleware",
+    "core.logs.RequestLogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "taizhang.urls"
@@ -146,6 +160,16 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# Two-factor login (accounts.twofactor, django-otp TOTP + backup codes): required for these roles when
+# TAIZHANG_2FA_ENFORCED is on (prod default; off here so the demo logins stay password-only), optional for all.
+TAIZHANG_2FA_ENFORCED = env_bool("TAIZHANG_2FA_ENFORCED", False)
+TAIZHANG_2FA_REQUIRED_ROLES = ("admin", "auditor", "district_leader")
+OTP_TOTP_ISSUER = "Taizhang"
+OTP_TOTP_THROTTLE_FACTOR = 1  # each wrong code doubles the wait before the next try (1 s, 2 s, 4 s …)
+# The demo's TOTP secret (hex, 20 bytes) for leader/admin/auditor when the demo is loaded with 2FA enforced:
+# printed with the demo logins — a demo convenience, never used for a real account.
+TAIZHANG_DEMO_TOTP_KEY = env("TAIZHANG_DEMO_TOTP_KEY", "5461697a68616e672d64656d6f2d746f74702131")
+
 # Lockout: 5 failures per username (whether or not it exists) lock it for 15 minutes.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
@@ -189,9 +213,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "media"))
+TAIZHANG_BACKUP_DIR = Path(env("TAIZHANG_BACKUP_DIR", BASE_DIR / "backups"))  # manage.py backup
 # Never routed: files are served only through permission-checked views (the URL exists because Django's
 # live test server and storage API expect one).
 MEDIA_URL = "/_private-media/"
@@ -211,7 +236,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "taizhang@localhost")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api_permissions.ScopedModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -230,12 +255,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/",
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
-}
+# Structured logs (core.logs): JSON lines with the request id, user and IP; LOG_FORMAT=text for plain lines.
+from core.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(fmt=env("LOG_FORMAT", "text"), level=env("LOG_LEVEL", "WARNING"))
 
 # Traffic-light thresholds (红黄绿灯), per kind where kinds need their own.
 TAIZHANG_LIGHTS = {
@@ -302,5 +325,28 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
 })
 
 # Background jobs (imports, reports, reminders, lights): Django's Tasks API (the django-tasks backport); the
-# embedded default keeps the queue in the database (`manage.py db_worker` runs it) — no extra server.
+# queue is a table in the database (`manage.py db_worker` runs it) — no extra server. On PostgreSQL the workers
+# claim jobs with SELECT … FOR UPDATE SKIP LOCKED, so several workers on several machines share one queue
+# (docs/deployment.md). Failed jobs are retried (core.jobqueue): `retries` times, back-off doubling from
+# `backoff_seconds`; a job's own `@retries(n)` overrides.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TAIZHANG_JOBS = {
+    "retries": int(env("TAIZHANG_JOB_RETRIES", 3)),
+    "backoff_seconds": int(env("TAIZHANG_JOB_BACKOFF_SECONDS", 60)),
+}
+# Operations (ops): readiness fails when a due job waited longer than this (no worker?) or a disk is fuller;
+# /metrics answers only these addresses (the proxy does not pass it on from outside either).
+TAIZHANG_HEALTH = {
+    "queue_max_wait_seconds": int(env("TAIZHANG_HEALTH_QUEUE_MAX_WAIT", 15 * 60)),
+    "disk_max_percent": float(env("TAIZHANG_HEALTH_DISK_MAX_PERCENT", 95)),
+}
+TAIZHANG_METRICS_ALLOWED_IPS = tuple(env("TAIZHANG_METRICS_ALLOWED_IPS", "127.0.0.1,::1").split(","))
+# Periodic work, enqueued by `manage.py run_scheduler` exactly once per period (ops.schedule) — no cron lines.
+TAIZHANG_PERIODIC_JOBS = {
+    "recompute_lights": {"task": "items.jobs.recompute_lights", "every": "day", "at": "00:10"},
+    "prune_media": {"task": "core.jobs.prune_media", "every": "day", "at": "03:00"},
+    "audit_verify": {"task": "audit.jobs.audit_verify", "every": "day", "at": "03:30"},
+    "send_reminders": {"task": "items.jobs.send_reminders", "every": "day", "at": "08:00"},
+    # next year's holidays and 调休 as soon as chinese-calendar knows them (usually in November/December)
+    "seed_calendar": {"task": "items.jobs.seed_calendar", "every": "month", "day": 1, "at": "04:00"},
+}

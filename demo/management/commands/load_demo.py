@@ -6,6 +6,7 @@ from django.utils.module_loading import import_string
 
 from accounts.models import User
 from core.requestcontext import use_context
+from demo.twofactor_demo import describe as describe_2fa
 from org.models import Area
 
 # Each step is `load(context) -> dict`: it gets what the previous steps returned and adds to it.
@@ -20,6 +21,7 @@ STEPS = [
     "supervision.demo.load",  # 作风督查: 52 weekly 督查日, findings, 督办单, 通报
     "ledgers.demo.load",  # 自定义台账: 矛盾纠纷, 安全隐患排查, 防返贫监测 defined from ledgers/seed/*.json
     "imports.demo.load",  # their rows imported from office workbooks (imports/demo_data/ + this year's)
+    "demo.twofactor_demo.load",  # TOTP for leader/admin/auditor when 2FA is enforced (the demo secret)
 ]
 
 
@@ -49,3 +51,5 @@ class Command(BaseCommand):
         users = User.objects.filter(is_active=True).select_related("unit").prefetch_related("roles").order_by("pk")
         for user in users:
             self.stdout.write(f"  {user.username:<11} {user}（{user.unit or ''}；{user.role_names}）")
+        for line in describe_2fa():
+            self.stdout.write(line)
